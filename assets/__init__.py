@@ -1,0 +1,1 @@
+"""Stylesheets of the full-screen app (Textual CSS), shipped with the package."""

@@ -1,0 +1,1 @@
+"""The full-screen app: one screen per step; screens render and dispatch to the engine."""

@@ -1,0 +1,1 @@
+"""Reusable widgets: navigator, policy preview, plan view, guidance panel."""

@@ -1,0 +1,113 @@
+"""Shared fixtures: one real moto server over HTTP for the whole session, reset per test."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import re
+import tempfile
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# The moto server logs every request; a failing test's report is easier to read without them.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+# moto's request recorder writes to a relative path by default: keep it out of tests' cwd.
+os.environ.setdefault(
+    "MOTO_RECORDER_FILEPATH", os.path.join(tempfile.mkdtemp(prefix="moto-rec-"), "recording")
+)
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+
+
+@dataclass
+class MotoServer:
+    url: str
+
+    def post(self, path: str, body: bytes = b"", content_type: str = "application/json") -> bytes:
+        request = urllib.request.Request(
+            self.url + path, data=body, method="POST", headers={"Content-Type": content_type}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return bytes(answer.read())
+
+    def reset(self) -> None:
+        self.post("/moto-api/reset")
+
+    def auth(self, enabled: bool) -> None:
+        """Turn moto's IAM permission checks on (real AccessDenied) or off."""
+        self.post("/moto-api/reset-auth", b"0" if enabled else b"inf", "text/plain")
+
+    def start_recording(self) -> None:
+        self.post("/moto-api/recorder/reset-recording")
+        self.post("/moto-api/recorder/start-recording")
+
+    def recorded(self) -> list[dict[str, Any]]:
+        self.post("/moto-api/recorder/stop-recording")
+        with urllib.request.urlopen(self.url + "/moto-api/recorder/download-recording") as r:
+            text = r.read().decode()
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+WRITE_PREFIXES = ("Create", "Put", "Update", "Add", "Tag", "Delete", "Set", "Attach", "Remove")
+
+
+def action_of(record: dict[str, Any]) -> str:
+    """The API action of one recorded request (JSON protocols name it in X-Amz-Target)."""
+    target = record.get("headers", {}).get("X-Amz-Target", "")
+    if target:
+        return str(target.rsplit(".", 1)[-1])
+    body = record.get("body") or ""
+    if record.get("body_encoded"):
+        body = base64.b64decode(body).decode(errors="replace")
+    found = urllib.parse.parse_qs(body).get("Action", [""])
+    if found[0]:
+        return found[0]
+    match = re.search(r"Action=(\w+)", record.get("url", ""))
+    return match.group(1) if match else ""
+
+
+def actions(records: list[dict[str, Any]]) -> list[str]:
+    return [a for a in (action_of(r) for r in records) if a]
+
+
+def writes(records: list[dict[str, Any]]) -> list[str]:
+    return [a for a in actions(records) if a.startswith(WRITE_PREFIXES)]
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield MotoServer(f"http://{host}:{port}")
+    server.stop()
+
+
+@pytest.fixture
+def moto(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[MotoServer]:
+    """A clean moto, and an environment whose credential chain points at it."""
+    moto_server.reset()
+    moto_server.auth(False)
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+    # A 500 would otherwise be retried for seconds.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    yield moto_server
+    moto_server.auth(False)

@@ -1,0 +1,166 @@
+"""The documents the wizard sends: trust admits exactly the chosen scope; push is one repo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from wizard import policies
+from wizard.plan import Severity
+from wizard.settings import Settings
+
+ACCOUNT = "123456789012"
+PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+
+
+def settings(**changes: Any) -> Settings:
+    s = Settings(
+        github_repo="UNGlobalPlatform/images-datascience",
+        ecr_repository="onyxia-eostat",
+        role_name="GitHubActionsEOStatPush",
+        region="us-east-1",
+    )
+    for key, value in changes.items():
+        setattr(s, key, value)
+    return s
+
+
+def condition(s: Settings, partition: str = "aws") -> dict[str, Any]:
+    document = policies.trust_policy(s, partition=partition, account_id=ACCOUNT)
+    statement = document["Statement"][0]
+    assert statement["Effect"] == "Allow"
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    provider = f"arn:{partition}:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
+    assert statement["Principal"] == {"Federated": provider}
+    result: dict[str, Any] = statement["Condition"]
+    return result
+
+
+REPO = "repo:UNGlobalPlatform/images-datascience"
+
+
+@pytest.mark.parametrize(
+    ("changes", "operator", "sub"),
+    [
+        ({}, "StringEquals", f"{REPO}:ref:refs/heads/main"),
+        ({"default_branch": "trunk"}, "StringEquals", f"{REPO}:ref:refs/heads/trunk"),
+        ({"branches": ["release"]}, "StringEquals", f"{REPO}:ref:refs/heads/release"),
+        ({"environments": ["prod"]}, "StringEquals", f"{REPO}:environment:prod"),
+        ({"pull_requests": True}, "StringEquals", f"{REPO}:pull_request"),
+        ({"tags": ["v*"]}, "StringLike", f"{REPO}:ref:refs/tags/v*"),
+        ({"any_ref": True}, "StringLike", f"{REPO}:*"),
+        ({"any_repo_of_owner": True}, "StringLike", "repo:UNGlobalPlatform/*"),
+        (
+            {"branches": ["main"], "environments": ["prod"]},
+            "StringEquals",
+            [f"{REPO}:ref:refs/heads/main", f"{REPO}:environment:prod"],
+        ),
+        (
+            {"subject_format": "immutable", "owner_id": "111", "repo_id": "222"},
+            "StringEquals",
+            "repo:UNGlobalPlatform@111/images-datascience@222:ref:refs/heads/main",
+        ),
+    ],
+)
+def test_trust_scopes(changes: dict[str, Any], operator: str, sub: Any) -> None:
+    cond = condition(settings(**changes))
+    assert cond["StringEquals"]["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    assert cond[operator]["token.actions.githubusercontent.com:sub"] == sub
+    # aud and sub together: StringLike only when a pattern needs it, and sub is never in both.
+    subs = [op for op in cond if "token.actions.githubusercontent.com:sub" in cond[op]]
+    assert subs == [operator]
+
+
+def test_mixed_exact_and_pattern_share_stringlike() -> None:
+    # Two operators would be ANDed: an exact branch and a tag pattern must be ORed in one.
+    cond = condition(settings(branches=["main"], tags=["v*"]))
+    assert cond["StringLike"]["token.actions.githubusercontent.com:sub"] == [
+        f"{REPO}:ref:refs/heads/main",
+        f"{REPO}:ref:refs/tags/v*",
+    ]
+    assert "token.actions.githubusercontent.com:sub" not in cond["StringEquals"]
+
+
+def test_china_partition_audience() -> None:
+    cond = condition(settings(), partition="aws-cn")
+    assert cond["StringEquals"]["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com.cn"
+
+
+def test_repository_id_condition() -> None:
+    cond = condition(settings(require_repository_id=True, repo_id="987"))
+    assert cond["StringEquals"]["token.actions.githubusercontent.com:repository_id"] == "987"
+
+
+def test_custom_claim_template_is_called_out() -> None:
+    s = settings(sub_claim_keys=["repo", "context", "job_workflow_ref"])
+    assert [x.value for x in policies.subjects(s)] == [
+        f"{REPO}:ref:refs/heads/main:job_workflow_ref:*"
+    ]
+    assert any("custom subject template" in n.text for n in policies.scope_notes(s))
+
+
+@pytest.mark.parametrize(
+    ("changes", "severity", "fragment"),
+    [
+        ({"any_ref": True}, Severity.DANGER, "every branch, tag, environment and pull request"),
+        ({"any_repo_of_owner": True}, Severity.DANGER, "every repository of UNGlobalPlatform"),
+        ({"pull_requests": True}, Severity.WARNING, "Pull-request workflows"),
+        ({"branches": ["release/*"]}, Severity.WARNING, "Wildcard 'release/*'"),
+    ],
+)
+def test_wide_scopes_are_called_out(
+    changes: dict[str, Any], severity: Severity, fragment: str
+) -> None:
+    notes = policies.scope_notes(settings(**changes))
+    assert any(n.severity is severity and fragment in n.text for n in notes)
+
+
+def test_default_scope_has_no_warning() -> None:
+    assert [n for n in policies.scope_notes(settings()) if n.severity is not Severity.INFO] == []
+
+
+def test_push_policy_exact_repository() -> None:
+    document = policies.push_policy(settings(), partition="aws", account_id=ACCOUNT)
+    login, push = document["Statement"]
+    assert login["Action"] == ["ecr:GetAuthorizationToken"]
+    assert login["Resource"] == "*"
+    assert push["Resource"] == f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/onyxia-eostat"
+    assert set(push["Action"]) == set(policies.PUSH_ACTIONS)
+    assert "ecr:GetAuthorizationToken" not in push["Action"]
+    text = str(document)
+    assert "ACCOUNT_ID" not in text and "REGION" not in text
+
+
+def test_push_policy_partition_and_region() -> None:
+    document = policies.push_policy(
+        settings(region="cn-north-1"), partition="aws-cn", account_id=ACCOUNT
+    )
+    assert (
+        document["Statement"][1]["Resource"]
+        == f"arn:aws-cn:ecr:cn-north-1:{ACCOUNT}:repository/onyxia-eostat"
+    )
+
+
+def test_public_push_policy() -> None:
+    document = policies.push_policy(settings(public=True), partition="aws", account_id=ACCOUNT)
+    login, push = document["Statement"]
+    assert set(login["Action"]) == {"ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"}
+    assert push["Resource"] == f"arn:aws:ecr-public::{ACCOUNT}:repository/onyxia-eostat"
+
+
+def test_trust_policy_size_limit() -> None:
+    many = [f"release/{i:04d}-long-branch-name" for i in range(60)]
+    with pytest.raises(policies.PolicyTooLarge, match="IAM allows 2048"):
+        policies.trust_policy(settings(branches=many), partition="aws", account_id=ACCOUNT)
+
+
+def test_size_counts_no_whitespace() -> None:
+    assert policies.policy_size({"a": [1, 2]}) == len('{"a":[1,2]}')
+
+
+def test_registry_host() -> None:
+    assert (
+        policies.registry_host(ACCOUNT, "eu-west-1") == f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
+    )
+    assert policies.registry_host(ACCOUNT, "cn-north-1", "aws-cn").endswith("amazonaws.com.cn")

@@ -1,0 +1,116 @@
+"""The one AWS seam: every boto3 client the tool uses is made here, from one session.
+
+The standard credential chain decides who the caller is (environment, profile, SSO, instance
+role); the tool never asks for access keys. boto3 itself honours AWS_PROFILE and
+AWS_ENDPOINT_URL; `--profile` and `--endpoint-url` override them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wizard import __version__
+
+if TYPE_CHECKING:
+    from mypy_boto3_ecr import ECRClient
+    from mypy_boto3_ecr_public import ECRPublicClient
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_sts import STSClient
+
+# ECR Public's API exists in us-east-1 only, whatever region the private registry is in.
+ECR_PUBLIC_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Identity:
+    account_id: str
+    arn: str
+    partition: str
+
+
+class Aws:
+    """Clients for one (profile, region, endpoint), made once each and shared by threads."""
+
+    def __init__(self, *, profile: str = "", region: str = "", endpoint_url: str = "") -> None:
+        # Deferred: importing boto3 costs more than the rest of start-up together.
+        import boto3
+        from botocore.config import Config
+
+        self.session = boto3.session.Session(
+            profile_name=profile or None, region_name=region or None
+        )
+        self.endpoint_url = endpoint_url or None
+        attempts = int(os.environ.get("AWS_MAX_ATTEMPTS", "4"))
+        self._config = Config(
+            retries={"mode": "standard", "max_attempts": attempts},
+            user_agent_extra=f"ecr-oidc-wizard/{__version__}",
+        )
+        self._clients: dict[str, Any] = {}
+        self._identity: Identity | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def region(self) -> str:
+        return self.session.region_name or ""
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                region = ECR_PUBLIC_REGION if service == "ecr-public" else self.region
+                self._clients[service] = self.session.client(
+                    service,  # type: ignore[call-overload]
+                    region_name=region or None,
+                    endpoint_url=self.endpoint_url,
+                    config=self._config,
+                )
+            return self._clients[service]
+
+    @property
+    def ecr(self) -> ECRClient:
+        client: ECRClient = self.client("ecr")
+        return client
+
+    @property
+    def ecr_public(self) -> ECRPublicClient:
+        client: ECRPublicClient = self.client("ecr-public")
+        return client
+
+    @property
+    def iam(self) -> IAMClient:
+        client: IAMClient = self.client("iam")
+        return client
+
+    @property
+    def sts(self) -> STSClient:
+        client: STSClient = self.client("sts")
+        return client
+
+    @property
+    def known_identity(self) -> Identity | None:
+        """The identity if already looked up; never calls AWS."""
+        return self._identity
+
+    def identity(self) -> Identity:
+        """Who the caller is, asked of STS once per run."""
+        if self._identity is None:
+            answer = self.sts.get_caller_identity()
+            arn = answer["Arn"]
+            self._identity = Identity(
+                account_id=answer["Account"], arn=arn, partition=arn.split(":")[1]
+            )
+        return self._identity
+
+
+def default_region(profile: str = "") -> str:
+    """The region the standard chain would pick (AWS_REGION, profile), without any call."""
+    import botocore.session
+
+    session = botocore.session.Session(profile=profile or None)
+    try:
+        region = session.get_config_variable("region")
+    except Exception:  # a missing profile is reported later, by the call that needs it
+        return ""
+    return str(region or "")

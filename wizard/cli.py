@@ -1,0 +1,392 @@
+"""The scriptable face: `plan`, `apply`, `explain` (and the full-screen app with no command).
+
+Exit codes: 0 done or nothing to do; 1 a step failed (guidance printed, earlier steps kept);
+2 invalid input or usage, and then nothing was sent to AWS or GitHub.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from wizard import __version__
+from wizard.settings import CONFIG_NAME, ConfigError, Remembered, Settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+SCOPE_FIELDS = ("branches", "environments", "tags", "pull_requests", "any_ref", "any_repo_of_owner")
+
+
+class UsageError(Exception):
+    """Invalid input: reported with exit code 2 before anything is sent."""
+
+
+def _steps_list(text: str) -> list[int]:
+    try:
+        numbers = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--only takes step numbers like 1,2,3; got {text!r}"
+        ) from None
+    if not numbers or any(n < 1 or n > 6 for n in numbers):
+        raise argparse.ArgumentTypeError(f"--only takes step numbers from 1 to 6; got {text!r}")
+    return numbers
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """The answers, as flags; each overrides what the config file remembers."""
+    aws = parser.add_argument_group(
+        "AWS (credentials come from the standard chain: env, profile, SSO)"
+    )
+    aws.add_argument(
+        "--config", type=Path, default=Path(CONFIG_NAME), help="answers file (default: %(default)s)"
+    )
+    aws.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default profile)")
+    aws.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
+    aws.add_argument(
+        "--endpoint-url", help="send every AWS call to this endpoint (e.g. a local emulator)"
+    )
+    aws.add_argument("--ecr-repository", help="ECR repository name, e.g. onyxia-eostat")
+    aws.add_argument("--role-name", help="IAM role name, e.g. GitHubActionsEOStatPush")
+    aws.add_argument("--policy-name", help="inline push policy name (default ECRPushPolicy)")
+    aws.add_argument(
+        "--tag-mutability",
+        help="IMMUTABLE_WITH_EXCLUSION (default, 'latest' excluded), MUTABLE (the guide's), "
+        "IMMUTABLE",
+    )
+    aws.add_argument(
+        "--mutability-exclusion",
+        action="append",
+        dest="mutability_exclusions",
+        metavar="FILTER",
+        help="tag filter exempt from immutability (repeatable; default: latest)",
+    )
+    aws.add_argument("--scan-on-push", action=argparse.BooleanOptionalAction, default=None)
+    aws.add_argument(
+        "--public",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="create the repository in ECR Public (us-east-1) for anonymous pulls",
+    )
+    aws.add_argument(
+        "--thumbprint",
+        action="append",
+        dest="thumbprints",
+        metavar="SHA1",
+        help="store a thumbprint on a new provider (not needed since 2023)",
+    )
+    gh = parser.add_argument_group("GitHub repository and who may assume the role")
+    gh.add_argument("--github-repo", help="OWNER/REPO whose workflows may assume the role")
+    gh.add_argument(
+        "--branch",
+        action="append",
+        dest="branches",
+        metavar="NAME",
+        help="admit this branch (repeatable; default: the default branch)",
+    )
+    gh.add_argument(
+        "--environment",
+        action="append",
+        dest="environments",
+        metavar="NAME",
+        help="admit jobs in this environment (repeatable)",
+    )
+    gh.add_argument(
+        "--tag",
+        action="append",
+        dest="tags",
+        metavar="PATTERN",
+        help="admit these tags, e.g. 'v*' (repeatable)",
+    )
+    gh.add_argument(
+        "--pull-requests", action="store_true", default=None, help="admit pull-request workflows"
+    )
+    gh.add_argument(
+        "--any-ref",
+        action="store_true",
+        default=None,
+        help="WIDE: admit every branch, tag, environment and pull request "
+        "(the guide's repo:OWNER/REPO:*)",
+    )
+    gh.add_argument(
+        "--any-repo-of-owner",
+        action="store_true",
+        default=None,
+        help="WIDER: admit every repository of the owner",
+    )
+    gh.add_argument("--default-branch", help="the repository's default branch (default: main)")
+    gh.add_argument(
+        "--subject-format",
+        choices=("default", "immutable"),
+        help="the sub claim form the repository emits",
+    )
+    gh.add_argument("--owner-id", help="GitHub owner ID (for the immutable subject form)")
+    gh.add_argument("--repo-id", help="GitHub repository ID (for the immutable subject form)")
+    gh.add_argument(
+        "--require-repository-id",
+        action="store_true",
+        default=None,
+        help="also check the repository_id claim",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ecr-oidc-wizard",
+        description=(
+            "Set up GitHub Actions to push images to Amazon ECR with OIDC: no long-lived keys. "
+            "With no command, opens the full-screen wizard."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, text in (
+        ("plan", "show what would be created or changed, with the exact documents; writes nothing"),
+        ("apply", "make the changes (asks first on a terminal; --yes for scripts)"),
+    ):
+        sub = commands.add_parser(name, help=text, description=text)
+        add_target_arguments(sub)
+        sub.add_argument("--only", type=_steps_list, metavar="1,2,...", help="run only these steps")
+        sub.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "apply":
+            sub.add_argument("--yes", "-y", action="store_true", help="apply without asking")
+    explain = commands.add_parser(
+        "explain",
+        help="explain an error message (aws CLI, docker push, GitHub Actions log)",
+        description="Classify pasted error text into a known cause, its fix and the commands.",
+    )
+    explain.add_argument("text", help="the error text, or - to read it from standard input")
+    explain.add_argument("--json", action="store_true", help="machine-readable output")
+    add_target_arguments(explain)
+    return parser
+
+
+# --- Settings ---------------------------------------------------------------------------------
+
+
+def resolve(args: argparse.Namespace) -> tuple[Settings, Remembered, Path]:
+    """The config file's answers with the flags on top."""
+    from wizard import settings as store
+
+    path: Path = args.config
+    try:
+        remembered = store.load(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    overrides: dict[str, Any] = {}
+    for name in (
+        "profile",
+        "region",
+        "endpoint_url",
+        "ecr_repository",
+        "role_name",
+        "policy_name",
+        "tag_mutability",
+        "mutability_exclusions",
+        "scan_on_push",
+        "public",
+        "thumbprints",
+        "github_repo",
+        "default_branch",
+        "subject_format",
+        "owner_id",
+        "repo_id",
+        "require_repository_id",
+    ):
+        overrides[name] = getattr(args, name, None)
+    if any(getattr(args, name, None) for name in SCOPE_FIELDS):
+        # A scope given on the command line replaces the remembered one as a whole.
+        for name in SCOPE_FIELDS:
+            value = getattr(args, name, None)
+            overrides[name] = value if value is not None else type(getattr(Settings(), name))()
+    settings = remembered.settings.merged(overrides)
+    if not settings.region:
+        from wizard.aws import default_region
+
+        settings.region = default_region(settings.profile)
+    return settings, remembered, path
+
+
+def validate_or_raise(settings: Settings, steps: Sequence[int]) -> None:
+    from wizard.validate import settings_errors
+
+    errors = settings_errors(settings, steps=steps)
+    if errors:
+        raise UsageError("\n".join(f"error: {e.message}" for e in errors))
+
+
+# --- Commands ---------------------------------------------------------------------------------
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _print_lines(lines: Sequence[str], *, stderr: bool = False) -> None:
+    from rich.text import Text
+
+    console = _console(stderr)
+    for line in lines:
+        console.print(Text(line, style=_style(line)))
+
+
+def _style(line: str) -> str:
+    stripped = line.lstrip()
+    for prefix, style in (
+        ("✗", "bold red"),
+        ("!!", "bold red"),
+        ("!", "yellow"),
+        ("+ ", "green"),
+        ("~ ", "yellow"),
+        ("- ", "red"),
+        ("✓", "green"),
+        ("→", "bold"),
+        ("Step ", "bold"),
+    ):
+        if stripped.startswith(prefix):
+            return style
+    return ""
+
+
+def _context(settings: Settings) -> Any:
+    from wizard.aws import Aws
+    from wizard.steps.base import StepContext
+
+    aws = Aws(profile=settings.profile, region=settings.region, endpoint_url=settings.endpoint_url)
+    return StepContext(settings=settings, aws=aws)
+
+
+def cmd_plan_or_apply(args: argparse.Namespace) -> int:
+    from wizard import plan_text
+    from wizard.runner import apply_run, plan_steps, select_steps
+    from wizard.steps import AWS_STEPS
+
+    only: list[int] = args.only or [s.number for s in AWS_STEPS]
+    steps = select_steps(AWS_STEPS, only)
+    settings, remembered, path = resolve(args)
+    validate_or_raise(settings, only)
+    ctx = _context(settings)
+    run = plan_steps(ctx, steps)
+    applying = args.command == "apply"
+    if not args.json:
+        for plan in run.plans:
+            _print_lines(plan_text.plan_lines(plan))
+        if not run.failed:
+            _print_lines([plan_text.summary_line(run.plans)])
+    failed = run.failed
+    if failed is not None:
+        return _finish(args, run, failed)
+    if applying and run.has_changes:
+        if not args.yes and not _confirm(run):
+            return EXIT_USAGE if not sys.stdin.isatty() else EXIT_OK
+        apply_run(ctx, run, on_result=None if args.json else _print_result)
+        _remember(settings, remembered, path, ctx, run)
+    elif applying:
+        _remember(settings, remembered, path, ctx, run)
+    return _finish(args, run, run.failed)
+
+
+def _print_result(result: Any) -> None:
+    from wizard import plan_text
+
+    if str(result.status) != "failed":
+        _print_lines([plan_text.result_line(result)])
+
+
+def _finish(args: argparse.Namespace, run: Any, failed: Any) -> int:
+    from wizard import plan_text
+
+    if args.json:
+        document = {
+            "command": args.command,
+            "plan": [p.to_json() for p in run.plans],
+            "results": [r.to_json() for r in run.results],
+            "failed": failed.to_json() if failed is not None else None,
+        }
+        print(json.dumps(document, indent=2, default=str))
+    elif failed is not None:
+        _print_lines(plan_text.failure_lines(failed), stderr=True)
+    return EXIT_FAILED if failed is not None else EXIT_OK
+
+
+def _confirm(run: Any) -> bool:
+    if not sys.stdin.isatty():
+        _print_lines(
+            ["Not applied: standard input is not a terminal. Re-run with --yes to apply."],
+            stderr=True,
+        )
+        return False
+    wide = any(p.widens_access for p in run.plans)
+    question = "Apply these changes?"
+    if wide:
+        question = "This plan WIDENS access (see the notes marked !!). Apply anyway?"
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def _remember(settings: Settings, remembered: Remembered, path: Path, ctx: Any, run: Any) -> None:
+    """Keep the answers and what exists, and the two documents for review in a pull request."""
+    from wizard import settings as store
+
+    remembered.settings = settings
+    remembered.created.update({k: v for k, v in ctx.outputs.items() if v})
+    store.save(path, remembered)
+    for plan in run.plans:
+        for change in plan.changes:
+            if change.document is None:
+                continue
+            name = store.TRUST_POLICY_FILE if plan.step == 3 else store.PUSH_POLICY_FILE
+            store.write_private(path.parent / name, json.dumps(change.document, indent=2) + "\n")
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from wizard.troubleshoot import classify, explain_text
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    settings, _, _ = resolve(args)
+    values = {
+        "region": settings.region,
+        "ecr_repository": settings.ecr_repository,
+        "role_name": settings.role_name,
+        "policy_name": settings.policy_name,
+        "github_repo": settings.github_repo,
+    }
+    values = {k: v for k, v in values.items() if v}
+    found = classify(text, values)
+    if args.json:
+        print(
+            json.dumps(
+                {"recognised": bool(found), "guidance": [g.to_json() for g in found]}, indent=2
+            )
+        )
+    else:
+        print(explain_text(text, values))
+    return EXIT_OK if found else EXIT_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"plan": cmd_plan_or_apply, "apply": cmd_plan_or_apply, "explain": cmd_explain}
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        _print_lines([str(exc), "Nothing was sent to AWS or GitHub."], stderr=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _print_lines(
+            ["Interrupted. Steps already done are kept; run the command again to finish."],
+            stderr=True,
+        )
+        return 130

@@ -1,0 +1,282 @@
+"""IAM documents the wizard sends: built from values, returned as values. No I/O.
+
+The trust policy admits exactly the scope a person chose; anything wider than one exact claim
+is named in a note so that the plan calls it out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.plan import Note, Severity
+from wizard.settings import Settings
+
+ISSUER = "token.actions.githubusercontent.com"
+ISSUER_URL = f"https://{ISSUER}"
+AUD_KEY = f"{ISSUER}:aud"
+SUB_KEY = f"{ISSUER}:sub"
+REPOSITORY_ID_KEY = f"{ISSUER}:repository_id"
+VERSION = "2012-10-17"
+
+TRUST_POLICY_LIMIT = 2048
+INLINE_POLICIES_LIMIT = 10240
+
+# The guide's step-4 actions: everything `docker push` and `docker pull` need on one repository.
+PUSH_ACTIONS = (
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:GetRepositoryPolicy",
+    "ecr:DescribeRepositories",
+    "ecr:ListImages",
+    "ecr:DescribeImages",
+    "ecr:BatchGetImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:PutImage",
+)
+PUBLIC_PUSH_ACTIONS = (
+    "ecr-public:BatchCheckLayerAvailability",
+    "ecr-public:DescribeRepositories",
+    "ecr-public:DescribeImages",
+    "ecr-public:InitiateLayerUpload",
+    "ecr-public:UploadLayerPart",
+    "ecr-public:CompleteLayerUpload",
+    "ecr-public:PutImage",
+)
+
+
+class PolicyTooLarge(ValueError):
+    """A document over IAM's size limit: AWS would refuse it, so it is never sent."""
+
+
+def audience(partition: str) -> str:
+    return "sts.amazonaws.com.cn" if partition == "aws-cn" else "sts.amazonaws.com"
+
+
+def provider_arn(partition: str, account_id: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:oidc-provider/{ISSUER}"
+
+
+def role_arn(partition: str, account_id: str, role_name: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:role/{role_name}"
+
+
+def repository_arn(partition: str, region: str, account_id: str, name: str) -> str:
+    return f"arn:{partition}:ecr:{region}:{account_id}:repository/{name}"
+
+
+def public_repository_arn(partition: str, account_id: str, name: str) -> str:
+    return f"arn:{partition}:ecr-public::{account_id}:repository/{name}"
+
+
+def registry_host(account_id: str, region: str, partition: str = "aws") -> str:
+    suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return f"{account_id}.dkr.ecr.{region}.{suffix}"
+
+
+# --- Who may assume the role -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One accepted value of the token's `sub` claim."""
+
+    value: str
+    meaning: str
+
+    @property
+    def is_pattern(self) -> bool:
+        return "*" in self.value or "?" in self.value
+
+
+def subject_prefix(s: Settings) -> str:
+    """`repo:OWNER/REPO`, or the immutable `repo:OWNER@ID/REPO@ID` that newer repositories emit."""
+    if s.subject_format == "immutable":
+        return f"repo:{s.owner}@{s.owner_id}/{s.repo_name}@{s.repo_id}"
+    return f"repo:{s.github_repo}"
+
+
+def _contexts(s: Settings) -> list[tuple[str, str]]:
+    if s.any_ref:
+        return [("*", "any branch, tag, environment or pull request")]
+    contexts: list[tuple[str, str]] = []
+    contexts += [(f"ref:refs/heads/{b}", f"branch {b}") for b in s.branches]
+    contexts += [(f"ref:refs/tags/{t}", f"tag {t}") for t in s.tags]
+    contexts += [(f"environment:{e}", f"environment {e}") for e in s.environments]
+    if s.pull_requests:
+        contexts.append(("pull_request", "pull requests"))
+    if not contexts:
+        contexts.append((f"ref:refs/heads/{s.default_branch}", f"branch {s.default_branch}"))
+    return contexts
+
+
+def subjects(s: Settings) -> list[Subject]:
+    """Every `sub` value the trust policy accepts, in the format the repository emits."""
+    if s.any_repo_of_owner:
+        owner = f"{s.owner}@{s.owner_id}" if s.subject_format == "immutable" else s.owner
+        return [Subject(f"repo:{owner}/*", f"every repository of {s.owner}, any ref")]
+    prefix = subject_prefix(s)
+    keys = s.sub_claim_keys or ["repo", "context"]
+    out: list[Subject] = []
+    for context, meaning in _contexts(s):
+        parts: list[str] = []
+        for key in keys:
+            if key == "repo":
+                parts.append(prefix)
+            elif key == "context":
+                parts.append(context)
+            else:
+                # A custom template adds claims the tool cannot know in advance.
+                parts.append(f"{key}:*")
+        out.append(Subject(":".join(parts), meaning))
+    return out
+
+
+def scope_notes(s: Settings) -> list[Note]:
+    """What the chosen scope admits, with every wildcard called out."""
+    notes: list[Note] = []
+    repo = s.github_repo
+    if s.any_repo_of_owner:
+        notes.append(
+            Note(
+                Severity.DANGER,
+                f"WIDE: `repo:{s.owner}/*` lets every repository of {s.owner}, on any branch, "
+                "tag, environment or pull request, push to this ECR repository.",
+            )
+        )
+    elif s.any_ref:
+        notes.append(
+            Note(
+                Severity.DANGER,
+                f"WIDE: `{subject_prefix(s)}:*` (the guide's choice) admits every branch, tag, "
+                f"environment and pull request of {repo}, not only the default branch. "
+                "Prefer --branch, --tag or --environment.",
+            )
+        )
+    else:
+        if s.pull_requests:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    f"Pull-request workflows of {repo} can assume the role: anyone who can open a "
+                    "branch there can push an image.",
+                )
+            )
+        for value in [*s.branches, *s.tags, *s.environments]:
+            if "*" in value or "?" in value:
+                notes.append(
+                    Note(
+                        Severity.WARNING,
+                        f"Wildcard {value!r}: every name it matches is admitted (`*` also matches "
+                        "'/' and ':').",
+                    )
+                )
+    if s.sub_claim_keys and s.sub_claim_keys != ["repo", "context"]:
+        notes.append(
+            Note(
+                Severity.WARNING,
+                "The repository uses a custom subject template "
+                f"({', '.join(s.sub_claim_keys)}); claims other than repo and context are "
+                "matched with '*'.",
+            )
+        )
+    if s.environments and not s.any_ref:
+        notes.append(
+            Note(
+                Severity.INFO,
+                "A job that names an environment sends `...:environment:NAME` instead of its "
+                "ref, so a branch condition does not match it.",
+            )
+        )
+    return notes
+
+
+def trust_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, Any]:
+    subs = subjects(s)
+    values = [sub.value for sub in subs]
+    sub_value: str | list[str] = values[0] if len(values) == 1 else values
+    equals: dict[str, Any] = {AUD_KEY: audience(partition)}
+    condition: dict[str, Any] = {"StringEquals": equals}
+    # Several keys under one operator are ANDed, and operators are ANDed too, so all sub
+    # values share one operator: StringLike matches a value without wildcards exactly.
+    if any(sub.is_pattern for sub in subs):
+        condition["StringLike"] = {SUB_KEY: sub_value}
+    else:
+        equals[SUB_KEY] = sub_value
+    if s.require_repository_id and s.repo_id:
+        equals[REPOSITORY_ID_KEY] = s.repo_id
+    document = {
+        "Version": VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": provider_arn(partition, account_id)},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": condition,
+            }
+        ],
+    }
+    check_size(document, TRUST_POLICY_LIMIT, "trust policy")
+    return document
+
+
+# --- What the role may do ---------------------------------------------------------------------
+
+
+def push_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, Any]:
+    if s.public:
+        document: dict[str, Any] = {
+            "Version": VERSION,
+            "Statement": [
+                {
+                    "Sid": "LogInToEcrPublic",
+                    "Effect": "Allow",
+                    "Action": ["ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"],
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "PushToOneRepository",
+                    "Effect": "Allow",
+                    "Action": list(PUBLIC_PUSH_ACTIONS),
+                    "Resource": public_repository_arn(partition, account_id, s.ecr_repository),
+                },
+            ],
+        }
+    else:
+        document = {
+            "Version": VERSION,
+            "Statement": [
+                {
+                    # GetAuthorizationToken has no resource-level permissions.
+                    "Sid": "LogInToEcr",
+                    "Effect": "Allow",
+                    "Action": ["ecr:GetAuthorizationToken"],
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "PushToOneRepository",
+                    "Effect": "Allow",
+                    "Action": list(PUSH_ACTIONS),
+                    "Resource": repository_arn(partition, s.region, account_id, s.ecr_repository),
+                },
+            ],
+        }
+    check_size(document, INLINE_POLICIES_LIMIT, "inline policies of one role")
+    return document
+
+
+def policy_size(document: Any) -> int:
+    """Size as IAM counts it: whitespace is not counted."""
+    return len(json.dumps(document, separators=(",", ":")))
+
+
+def check_size(document: Any, limit: int, what: str) -> None:
+    size = policy_size(document)
+    if size > limit:
+        raise PolicyTooLarge(
+            f"The {what} would be {size} characters; IAM allows {limit}. Choose fewer branches, "
+            "tags or environments, or use a pattern."
+        )

@@ -1,0 +1,127 @@
+"""Running steps: plan them all (reads only), then apply in order, stopping at a failure.
+
+A failure becomes a result with the catalogue's guidance; steps done before it stay done, and
+running again picks up where it stopped because every step inspects before it plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.plan import StepPlan
+from wizard.policies import registry_host, role_arn
+from wizard.steps.base import Status, Step, StepContext, StepResult
+
+
+@dataclass
+class Planned:
+    step: Step[Any]
+    plan: StepPlan | None = None
+    failure: StepResult | None = None
+
+
+@dataclass
+class Run:
+    planned: list[Planned] = field(default_factory=list)
+    results: list[StepResult] = field(default_factory=list)
+
+    @property
+    def plans(self) -> list[StepPlan]:
+        return [p.plan for p in self.planned if p.plan is not None]
+
+    @property
+    def failed(self) -> StepResult | None:
+        for item in [*(p.failure for p in self.planned), *self.results]:
+            if item is not None and item.status is Status.FAILED:
+                return item
+        return None
+
+    @property
+    def has_changes(self) -> bool:
+        return any(p.has_changes for p in self.plans)
+
+
+def user_values(ctx: StepContext) -> dict[str, str]:
+    """The user's values that fill the catalogue's commands; never a secret."""
+    s = ctx.settings
+    values = {
+        "region": ctx.region,
+        "ecr_repository": s.ecr_repository,
+        "role_name": s.role_name,
+        "policy_name": s.policy_name,
+        "github_repo": s.github_repo,
+    }
+    identity = ctx.aws.known_identity  # guidance must not call AWS
+    if identity is not None:
+        values["account_id"] = identity.account_id
+        values["partition"] = identity.partition
+        values["registry"] = registry_host(identity.account_id, ctx.region, identity.partition)
+        values["role_arn"] = role_arn(identity.partition, identity.account_id, s.role_name)
+    return {k: v for k, v in values.items() if v}
+
+
+def failure(step: Step[Any], ctx: StepContext, exc: BaseException, sent_from: int) -> StepResult:
+    from wizard.troubleshoot import classify
+
+    return StepResult(
+        step.number,
+        step.key,
+        step.title,
+        Status.FAILED,
+        calls=ctx.sent[sent_from:],
+        error=describe_error(exc),
+        guidance=classify(exc, user_values(ctx)),
+    )
+
+
+def describe_error(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 2000 else text[:2000] + " ..."
+
+
+def plan_steps(ctx: StepContext, steps: Iterable[Step[Any]]) -> Run:
+    """Inspect and plan each step; stops at the first that cannot be inspected."""
+    run = Run()
+    for step in steps:
+        try:
+            plan = step.plan(ctx, step.inspect(ctx))
+        except Exception as exc:
+            run.planned.append(Planned(step, failure=failure(step, ctx, exc, len(ctx.sent))))
+            break
+        ctx.outputs.update(plan.outputs)
+        run.planned.append(Planned(step, plan=plan))
+    return run
+
+
+def apply_run(
+    ctx: StepContext,
+    run: Run,
+    on_result: Callable[[StepResult], None] | None = None,
+) -> list[StepResult]:
+    """Apply every planned step in order; the first failure stops the rest (they are skipped)."""
+    stopped = False
+    for item in run.planned:
+        if item.plan is None:
+            break
+        if stopped:
+            result = StepResult(item.step.number, item.step.key, item.step.title, Status.SKIPPED)
+        else:
+            start = len(ctx.sent)
+            try:
+                result = item.step.apply(ctx, item.plan)
+            except Exception as exc:
+                result = failure(item.step, ctx, exc, start)
+                stopped = True
+        run.results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return run.results
+
+
+def select_steps(steps: Sequence[Step[Any]], only: Iterable[int] | None) -> list[Step[Any]]:
+    if not only:
+        return list(steps)
+    wanted = set(only)
+    return [s for s in steps if s.number in wanted]

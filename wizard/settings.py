@@ -1,0 +1,154 @@
+"""The answers a person gives, and where they are remembered.
+
+`./ecr-oidc-wizard.toml` keeps the answers and what was created (never a secret), so a later run
+or a single re-run step needs no retyping; command-line flags override it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+CONFIG_NAME = "ecr-oidc-wizard.toml"
+CONFIG_VERSION = 1
+TRUST_POLICY_FILE = "github-actions-trust-policy.json"
+PUSH_POLICY_FILE = "ecr-push-policy.json"
+
+DEFAULT_POLICY_NAME = "ECRPushPolicy"
+DEFAULT_MUTABILITY = "IMMUTABLE_WITH_EXCLUSION"
+DEFAULT_EXCLUSIONS = ("latest",)
+
+
+class ConfigError(Exception):
+    """The config file cannot be read; it is left untouched."""
+
+
+@dataclass
+class Settings:
+    github_repo: str = ""
+    ecr_repository: str = ""
+    role_name: str = ""
+    policy_name: str = DEFAULT_POLICY_NAME
+    region: str = ""
+    profile: str = ""
+    endpoint_url: str = ""
+    # Who may assume the role. Several entries are ORed. Empty everywhere means the
+    # default branch only (`main` until GitHub tells otherwise).
+    branches: list[str] = field(default_factory=list)
+    environments: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    pull_requests: bool = False
+    any_ref: bool = False
+    # `repo:OWNER/*`: every repository of the owner. Only when explicitly asked for.
+    any_repo_of_owner: bool = False
+    tag_mutability: str = DEFAULT_MUTABILITY
+    mutability_exclusions: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUSIONS))
+    scan_on_push: bool = True
+    public: bool = False
+    thumbprints: list[str] = field(default_factory=list)
+    # The GitHub repository's identity as GitHub reports it (filled from the API when a
+    # token is available, or stated by the user).
+    subject_format: str = "default"  # "default" | "immutable"
+    owner_id: str = ""
+    repo_id: str = ""
+    # A custom OIDC subject template (`include_claim_keys`); empty means GitHub's default.
+    sub_claim_keys: list[str] = field(default_factory=list)
+    require_repository_id: bool = False
+    default_branch: str = "main"
+    # GitHub side (steps 5-6)
+    # Empty means api.github.com (or GITHUB_API_URL); GHES is https://HOST/api/v3.
+    github_api_url: str = ""
+    # Where the role ARN and region go: Actions "secrets" (the guide) or "variables" (they are
+    # not secret, and variables are not masked in logs).
+    github_values_as: str = "secrets"
+    workflow_file: str = "build-eostat.yml"
+    workflow_name: str = "Build and Push EOStat Image"
+    # The first part of the immutable tag: a literal, or `file:PATH` read from the checkout.
+    image_version: str = "0.1.0"
+    dockerfile: str = "Dockerfile"
+    build_context: str = "."
+    # The ref step 6 runs the workflow on; empty means the default branch.
+    workflow_ref: str = ""
+    run_poll_seconds: float = 5.0
+    run_timeout_seconds: float = 1800.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
+        return cls(**data)
+
+    def merged(self, overrides: dict[str, Any]) -> Settings:
+        """A copy with every override that is not None applied (flags beat the file)."""
+        data = self.to_dict()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return Settings.from_dict(data)
+
+    @property
+    def owner(self) -> str:
+        return self.github_repo.split("/", 1)[0]
+
+    @property
+    def repo_name(self) -> str:
+        return self.github_repo.split("/", 1)[-1]
+
+
+@dataclass
+class Remembered:
+    """The whole config file: answers plus what was created."""
+
+    settings: Settings = field(default_factory=Settings)
+    created: dict[str, str] = field(default_factory=dict)
+
+
+def load(path: Path) -> Remembered:
+    if not path.exists():
+        return Remembered()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"{path} cannot be read ({exc}). It was left as it is: fix it, move it away, "
+            "or pass --config with another path."
+        ) from exc
+    version = data.get("version", CONFIG_VERSION)
+    if not isinstance(version, int) or version > CONFIG_VERSION:
+        raise ConfigError(
+            f"{path} was written by a newer ecr-oidc-wizard (version {version}); "
+            "it was left as it is. Upgrade the tool or pass --config with another path."
+        )
+    answers = data.get("answers", {})
+    created = data.get("created", {})
+    if not isinstance(answers, dict) or not isinstance(created, dict):
+        raise ConfigError(f"{path}: [answers] and [created] must be tables; it was left as it is.")
+    try:
+        settings = Settings.from_dict(answers)
+    except (ConfigError, TypeError) as exc:
+        raise ConfigError(f"{path}: {exc}; it was left as it is.") from exc
+    return Remembered(settings=settings, created={str(k): str(v) for k, v in created.items()})
+
+
+def save(path: Path, remembered: Remembered) -> None:
+    """Write the config atomically with mode 0600: it names the account and its resources."""
+    answers = {k: v for k, v in remembered.settings.to_dict().items() if v not in ("", None)}
+    document = {"version": CONFIG_VERSION, "answers": answers, "created": remembered.created}
+    write_private(path, tomli_w.dumps(document))
+
+
+def write_private(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

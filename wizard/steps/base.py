@@ -1,0 +1,128 @@
+"""The shape every step has: inspect what exists -> plan the changes -> apply the plan.
+
+Steps never talk to AWS or GitHub except through the context, and `apply` sends exactly the
+calls the plan holds, so a preview is a promise.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from wizard.plan import Call, StepPlan
+from wizard.settings import Settings
+
+if TYPE_CHECKING:
+    from wizard.aws import Aws
+    from wizard.troubleshoot import Guidance
+
+Observed = TypeVar("Observed")
+
+
+class Status(StrEnum):
+    DONE = "done"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclass
+class StepContext:
+    settings: Settings
+    aws: Aws
+    # The GitHub seam (wizard.github_api.GitHub) when a token is available.
+    github: Any = None
+    # Values earlier steps produced (repository URI, role ARN, ...).
+    outputs: dict[str, str] = field(default_factory=dict)
+    # Every write call sent, in order; lets faces and tests see exactly what happened.
+    sent: list[Call] = field(default_factory=list)
+    # Called before each write (for progress display and cancellation).
+    on_call: Callable[[Call], None] | None = None
+    # Documents a person edited by hand, by step number; used instead of the built ones.
+    document_overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def account_id(self) -> str:
+        return self.aws.identity().account_id
+
+    @property
+    def partition(self) -> str:
+        return self.aws.identity().partition
+
+    @property
+    def region(self) -> str:
+        return self.settings.region or self.aws.region
+
+    def send(self, call: Call) -> Any:
+        if self.on_call is not None:
+            self.on_call(call)
+        if call.service == "github":
+            if self.github is None:
+                raise RuntimeError("this step needs a GitHub token")
+            answer = getattr(self.github, call.operation)(**call.params)
+        else:
+            answer = getattr(self.aws.client(call.service), call.operation)(**call.params)
+        self.sent.append(call)
+        return answer
+
+
+@dataclass
+class StepResult:
+    step: int
+    key: str
+    title: str
+    status: Status
+    calls: list[Call] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    guidance: list[Guidance] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "key": self.key,
+            "title": self.title,
+            "status": str(self.status),
+            "calls": [c.to_json() for c in self.calls],
+            "outputs": self.outputs,
+            "error": self.error,
+            "guidance": [g.to_json() for g in self.guidance],
+        }
+
+
+class Step(ABC, Generic[Observed]):
+    number: ClassVar[int]
+    key: ClassVar[str]
+    # The guide's title for the step.
+    title: ClassVar[str]
+    # One sentence a newcomer can read: what the step makes and why.
+    purpose: ClassVar[str]
+
+    @abstractmethod
+    def inspect(self, ctx: StepContext) -> Observed:
+        """Read what exists. Read-only calls only."""
+
+    @abstractmethod
+    def plan(self, ctx: StepContext, observed: Observed) -> StepPlan:
+        """Decide the changes: pure given the observation."""
+
+    def apply(self, ctx: StepContext, plan: StepPlan) -> StepResult:
+        """Send the plan's calls in order; the first failure raises and stops the step."""
+        start = len(ctx.sent)
+        for call in plan.calls:
+            self.after_call(ctx, call, ctx.send(call))
+        sent = ctx.sent[start:]
+        ctx.outputs.update(plan.outputs)
+        status = Status.DONE if sent else Status.UNCHANGED
+        return StepResult(
+            self.number, self.key, self.title, status, calls=sent, outputs=dict(plan.outputs)
+        )
+
+    def after_call(self, ctx: StepContext, call: Call, answer: Any) -> None:
+        """Hook for a step that learns something from an answer (e.g. a URI)."""
+
+    def new_plan(self, **kwargs: Any) -> StepPlan:
+        return StepPlan(step=self.number, key=self.key, title=self.title, **kwargs)

@@ -1,0 +1,116 @@
+"""Step 2: GitHub's OpenID Connect provider in IAM, one per account, shared by every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, value_diff
+from wizard.policies import ISSUER, ISSUER_URL, audience, provider_arn
+from wizard.steps.base import Step, StepContext
+from wizard.tags import aws_tags
+
+THUMBPRINT_NOTE = (
+    "No thumbprint is sent: since 2023-07-06 AWS checks GitHub's certificate against its own "
+    "trusted root CAs and ignores stored thumbprints. The guide's "
+    "6938fd4d98bab03faadb97b34396831e3780aea1 is harmless; pass --thumbprint to store one anyway."
+)
+
+
+@dataclass(frozen=True)
+class ProviderState:
+    arn: str = ""
+    client_ids: tuple[str, ...] = ()
+    thumbprints: tuple[str, ...] = ()
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.arn)
+
+
+class OidcProviderStep(Step[ProviderState]):
+    number = 2
+    key = "oidc-provider"
+    title = "Create IAM OIDC Provider for GitHub"
+    purpose = (
+        "IAM learns to trust tokens signed by GitHub Actions "
+        f"({ISSUER}); done once per AWS account and reused by every role."
+    )
+
+    def inspect(self, ctx: StepContext) -> ProviderState:
+        iam = ctx.aws.iam
+        suffix = f":oidc-provider/{ISSUER}"
+        for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
+            arn = entry.get("Arn", "")
+            if not arn.endswith(suffix):
+                continue
+            # The API returns the URL without its scheme; the ARN already names the host.
+            found = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+            return ProviderState(
+                arn=arn,
+                client_ids=tuple(found.get("ClientIDList", [])),
+                thumbprints=tuple(found.get("ThumbprintList", [])),
+            )
+        return ProviderState()
+
+    def plan(self, ctx: StepContext, observed: ProviderState) -> StepPlan:
+        s = ctx.settings
+        aud = audience(ctx.partition)
+        arn = observed.arn or provider_arn(ctx.partition, ctx.account_id)
+        outputs = {"provider_arn": arn}
+        notes: list[Note] = [] if s.thumbprints else [Note(Severity.INFO, THUMBPRINT_NOTE)]
+        resource = f"OIDC provider {ISSUER}"
+        if not observed.exists:
+            params: dict[str, object] = {
+                "Url": ISSUER_URL,
+                "ClientIDList": [aud],
+                "Tags": aws_tags(),
+            }
+            if s.thumbprints:
+                params["ThumbprintList"] = [t.lower() for t in s.thumbprints]
+            change = Change(
+                Action.CREATE,
+                resource,
+                f"create the provider with audience {aud}",
+                calls=(Call("iam", "create_open_id_connect_provider", params),),
+            )
+            return self.new_plan(changes=(change,), notes=tuple(notes), outputs=outputs)
+        changes: list[Change] = []
+        if aud not in observed.client_ids:
+            changes.append(
+                Change(
+                    Action.UPDATE,
+                    resource,
+                    f"add the audience {aud} (the provider exists without it)",
+                    calls=(
+                        Call(
+                            "iam",
+                            "add_client_id_to_open_id_connect_provider",
+                            {"OpenIDConnectProviderArn": arn, "ClientID": aud},
+                        ),
+                    ),
+                    diff=value_diff(
+                        "audiences", list(observed.client_ids), [*observed.client_ids, aud]
+                    ),
+                )
+            )
+        wanted = [t.lower() for t in s.thumbprints if t.lower() not in observed.thumbprints]
+        if wanted:
+            merged = [*observed.thumbprints, *wanted][-5:]
+            changes.append(
+                Change(
+                    Action.UPDATE,
+                    resource,
+                    "store the requested thumbprint(s)",
+                    calls=(
+                        Call(
+                            "iam",
+                            "update_open_id_connect_provider_thumbprint",
+                            {"OpenIDConnectProviderArn": arn, "ThumbprintList": merged},
+                        ),
+                    ),
+                    diff=value_diff("thumbprints", list(observed.thumbprints), merged),
+                )
+            )
+        if not changes:
+            changes.append(Change(Action.NOOP, resource, f"exists with audience {aud}; reused"))
+        return self.new_plan(changes=tuple(changes), notes=tuple(notes), outputs=outputs)

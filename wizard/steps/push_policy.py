@@ -1,0 +1,95 @@
+"""Step 4: the inline policy that lets the role push to exactly one repository."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, documents_equal, json_diff
+from wizard.policies import push_policy
+from wizard.steps.aws_errors import is_not_found
+from wizard.steps.base import Step, StepContext
+
+PUSH_POLICY_NAME = "push policy"
+
+
+@dataclass(frozen=True)
+class PushPolicyState:
+    document: Any = None
+
+    @property
+    def exists(self) -> bool:
+        return self.document is not None
+
+
+class PushPolicyStep(Step[PushPolicyState]):
+    number = 4
+    key = "push-policy"
+    title = "Attach ECR Permissions to Role"
+    purpose = (
+        "An inline policy on the role: log in to ECR anywhere, push and pull in this one "
+        "repository only."
+    )
+
+    def inspect(self, ctx: StepContext) -> PushPolicyState:
+        s = ctx.settings
+        try:
+            answer = ctx.aws.iam.get_role_policy(RoleName=s.role_name, PolicyName=s.policy_name)
+        except Exception as exc:
+            if is_not_found(exc):
+                return PushPolicyState()
+            raise
+        return PushPolicyState(answer["PolicyDocument"])
+
+    def plan(self, ctx: StepContext, observed: PushPolicyState) -> StepPlan:
+        s = ctx.settings
+        desired = ctx.document_overrides.get(self.number) or push_policy(
+            s, partition=ctx.partition, account_id=ctx.account_id
+        )
+        resource = f"inline policy {s.policy_name} on role {s.role_name}"
+        put = Call(
+            "iam",
+            "put_role_policy",
+            {
+                "RoleName": s.role_name,
+                "PolicyName": s.policy_name,
+                "PolicyDocument": json.dumps(desired, indent=2),
+            },
+        )
+        target = "ECR Public repository" if s.public else f"repository in {ctx.region}"
+        if not observed.exists:
+            change = Change(
+                Action.CREATE,
+                resource,
+                f"allow pushing to the {target} {s.ecr_repository} only",
+                calls=(put,),
+                document=desired,
+                document_name=PUSH_POLICY_NAME,
+            )
+        elif documents_equal(observed.document, desired):
+            change = Change(
+                Action.NOOP,
+                resource,
+                "already allows exactly the push actions on this repository",
+                document=desired,
+                document_name=PUSH_POLICY_NAME,
+            )
+        else:
+            change = Change(
+                Action.UPDATE,
+                resource,
+                "replace the policy with the push actions on this repository",
+                calls=(put,),
+                document=desired,
+                document_name=PUSH_POLICY_NAME,
+                diff=json_diff(observed.document, desired, PUSH_POLICY_NAME),
+            )
+        notes = (
+            Note(
+                Severity.INFO,
+                "ecr:GetAuthorizationToken has no resource-level permissions, so it alone is "
+                "on '*'; every other action names the exact repository ARN.",
+            ),
+        )
+        return self.new_plan(changes=(change,), notes=notes)
