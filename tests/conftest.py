@@ -15,6 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# No per-example deadline: these machines are shared and a slow example is not a failure.
+hypothesis_settings.register_profile("project", deadline=None)
+hypothesis_settings.load_profile("project")
 
 # The moto server logs every request; a failing test's report is easier to read without them.
 logging.getLogger("werkzeug").setLevel(logging.WARNING)

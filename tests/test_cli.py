@@ -290,3 +290,28 @@ def test_explain_recognises_and_says_when_it_does_not(
     assert "doctor --claim repo:o/r" in capsys.readouterr().out
     assert main(["explain", "the weather is nice", "--region", "us-east-1"]) == 1
     assert "not recognised" in capsys.readouterr().out.lower()
+
+
+def test_profile_and_endpoint_from_the_environment(
+    moto: MotoServer,
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AWS_PROFILE picks credentials and region; AWS_ENDPOINT_URL picks the endpoint."""
+    (workdir / "config").write_text("[profile wiz]\nregion = eu-west-1\n")
+    (workdir / "credentials").write_text(
+        "[wiz]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(workdir / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(workdir / "credentials"))
+    monkeypatch.setenv("AWS_PROFILE", "wiz")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto.url)
+    args = ["--github-repo", "o/r", "--ecr-repository", "app", "--role-name", "R"]
+    assert main(["apply", "--yes", *args, "--config", str(workdir / "w.toml")]) == 0
+    assert (
+        "arn:aws:ecr:eu-west-1:123456789012:repository/app"
+        in (workdir / "ecr-push-policy.json").read_text()
+    )
