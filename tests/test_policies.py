@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import guide_settings
 from wizard import policies
 from wizard.plan import Severity
 from wizard.settings import Settings
@@ -14,16 +15,7 @@ ACCOUNT = "123456789012"
 PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
 
 
-def settings(**changes: Any) -> Settings:
-    s = Settings(
-        github_repo="UNGlobalPlatform/images-datascience",
-        ecr_repository="onyxia-eostat",
-        role_name="GitHubActionsEOStatPush",
-        region="us-east-1",
-    )
-    for key, value in changes.items():
-        setattr(s, key, value)
-    return s
+settings = guide_settings
 
 
 def condition(s: Settings, partition: str = "aws") -> dict[str, Any]:

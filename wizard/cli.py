@@ -145,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # With no command: the full-screen wizard, with the same answers as flags.
+    add_target_arguments(parser)
+    parser.add_argument(
+        "--step", type=int, choices=range(1, 7), metavar="N", help="open the wizard at step N"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, text in (
         ("plan", "show what would be created or changed, with the exact documents; writes nothing"),
@@ -377,8 +382,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handlers = {"plan": cmd_plan_or_apply, "apply": cmd_plan_or_apply, "explain": cmd_explain}
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            parser.print_help()
+            return EXIT_OK
+        try:
+            settings, remembered, path = resolve(args)
+        except UsageError as exc:
+            _print_lines([str(exc)], stderr=True)
+            return EXIT_USAGE
+        from screens.launch import run_app  # lazy: the engine never imports Textual
+
+        return run_app(settings, config_path=path, start_step=args.step, remembered=remembered)
     try:
         return handlers[args.command](args)
     except UsageError as exc:
