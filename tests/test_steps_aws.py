@@ -13,7 +13,7 @@ from tests.conftest import MotoServer, writes
 from tests.helpers import context, guide_settings
 from wizard.plan import Action
 from wizard.runner import apply_run, plan_steps
-from wizard.steps import AWS_STEPS
+from wizard.steps import AWS_STEPS, all_steps
 from wizard.steps.base import Status
 from wizard.steps.ecr_repository import EcrRepositoryStep
 from wizard.steps.oidc_provider import OidcProviderStep
@@ -274,8 +274,8 @@ def test_ecr_public_client_is_in_us_east_1() -> None:
     assert ctx.aws.client("ecr").meta.region_name == "eu-west-1"
 
 
-@pytest.mark.parametrize("step", AWS_STEPS, ids=lambda s: s.key)
+@pytest.mark.parametrize("step", all_steps(), ids=lambda s: s.key)
 def test_every_step_has_the_same_shape(step: Any) -> None:
-    assert step.title and step.purpose
+    assert step.title and step.purpose and step.undo
     for name in ("inspect", "plan", "apply"):
         assert callable(getattr(step, name))

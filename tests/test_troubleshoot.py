@@ -126,6 +126,7 @@ EXAMPLES: list[tuple[str, str, tuple[str, ...]]] = [
         "tag-immutable",
         (),
     ),
+    ("tag invalid: The image tag 'latest' already exists ...", "tag-immutable", ()),
     (
         "An error occurred (ImageTagAlreadyExistsException) when calling the PutImage operation: "
         "The image tag 'latest' already exists in the 'onyxia-eostat' repository and cannot be "

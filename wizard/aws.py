@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from wizard import __version__
@@ -22,6 +23,29 @@ if TYPE_CHECKING:
 
 # ECR Public's API exists in us-east-1 only, whatever region the private registry is in.
 ECR_PUBLIC_REGION = "us-east-1"
+# The endpoint prefix botocore's endpoint data uses for ECR's API.
+ECR_ENDPOINT_PREFIX = "api.ecr"
+
+
+@cache
+def data_loader() -> Any:
+    """One botocore data loader per process: region validation and every session share the
+    parsed endpoint data and service models instead of reading them again."""
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
+
+
+@cache
+def ecr_regions() -> frozenset[str]:
+    """Regions botocore knows for ECR, across partitions (local data, no network)."""
+    from botocore.regions import EndpointResolver
+
+    resolver = EndpointResolver(data_loader().load_data("endpoints"))
+    regions: set[str] = set()
+    for partition in resolver.get_available_partitions():
+        regions.update(resolver.get_available_endpoints(ECR_ENDPOINT_PREFIX, partition))
+    return frozenset(regions)
 
 
 @dataclass(frozen=True)
@@ -37,10 +61,13 @@ class Aws:
     def __init__(self, *, profile: str = "", region: str = "", endpoint_url: str = "") -> None:
         # Deferred: importing boto3 costs more than the rest of start-up together.
         import boto3
+        import botocore.session
         from botocore.config import Config
 
+        core = botocore.session.Session()
+        core.register_component("data_loader", data_loader())
         self.session = boto3.session.Session(
-            profile_name=profile or None, region_name=region or None
+            botocore_session=core, profile_name=profile or None, region_name=region or None
         )
         self.endpoint_url = endpoint_url or None
         attempts = int(os.environ.get("AWS_MAX_ATTEMPTS", "4"))
@@ -106,6 +133,9 @@ class Aws:
 
 def default_region(profile: str = "") -> str:
     """The region the standard chain would pick (AWS_REGION, profile), without any call."""
+    # botocore itself reads AWS_DEFAULT_REGION only; the AWS CLI v2 and SDKs also read AWS_REGION.
+    if os.environ.get("AWS_REGION"):
+        return os.environ["AWS_REGION"]
     import botocore.session
 
     session = botocore.session.Session(profile=profile or None)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard import __version__
+from wizard.github_cli import add_github_arguments, add_github_commands, github_handlers
 from wizard.settings import CONFIG_NAME, ConfigError, Remembered, Settings
 
 EXIT_OK = 0
@@ -150,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--step", type=int, choices=range(1, 7), metavar="N", help="open the wizard at step N"
     )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="ask the six steps as plain questions and answers instead of the full-screen app "
+        "(for screen readers, logs and terminals the app does not suit)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, text in (
         ("plan", "show what would be created or changed, with the exact documents; writes nothing"),
@@ -157,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = commands.add_parser(name, help=text, description=text)
         add_target_arguments(sub)
+        add_github_arguments(sub)
         sub.add_argument("--only", type=_steps_list, metavar="1,2,...", help="run only these steps")
         sub.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "apply":
@@ -168,7 +176,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("text", help="the error text, or - to read it from standard input")
     explain.add_argument("--json", action="store_true", help="machine-readable output")
+    explain.add_argument(
+        "--live",
+        action="store_true",
+        help="also check the live setup (role, trust policy, repository) for what bears on the "
+        "error; AWS being unreachable never fails the explanation",
+    )
     add_target_arguments(explain)
+    from wizard.doctor_cli import add_doctor_parser
+
+    add_doctor_parser(commands)
+    add_github_commands(commands, add_target_arguments)
+    from wizard.sandbox.run import SANDBOX_COMMANDS, add_sandbox_arguments
+
+    add_sandbox_arguments(parser, top=True)
+    for name in SANDBOX_COMMANDS:
+        add_sandbox_arguments(commands.choices[name], top=False)
     return parser
 
 
@@ -271,14 +294,29 @@ def _context(settings: Settings) -> Any:
 
 def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     from wizard import plan_text
+    from wizard.github_cli import github_overrides, wire_github
+    from wizard.remember import remember
     from wizard.runner import apply_run, plan_steps, select_steps
-    from wizard.steps import AWS_STEPS
+    from wizard.steps import AWS_STEPS, all_steps
 
     only: list[int] = args.only or [s.number for s in AWS_STEPS]
-    steps = select_steps(AWS_STEPS, only)
+    steps = select_steps(all_steps(), only)
     settings, remembered, path = resolve(args)
+    settings = settings.merged(github_overrides(args))
     validate_or_raise(settings, only)
     ctx = _context(settings)
+    seams: dict[str, Any] = getattr(args, "seams", None) or {}
+    stop = wire_github(
+        ctx,
+        steps,
+        applying=args.command == "apply",
+        json_output=args.json,
+        github=seams.get("github"),
+    )
+    if stop is not None:
+        return stop
+    # GitHub's canonical names and ids (when a token was found) are what gets remembered.
+    settings = ctx.settings
     run = plan_steps(ctx, steps)
     applying = args.command == "apply"
     if not args.json:
@@ -293,9 +331,9 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(run):
             return EXIT_USAGE if not sys.stdin.isatty() else EXIT_OK
         apply_run(ctx, run, on_result=None if args.json else _print_result)
-        _remember(settings, remembered, path, ctx, run)
+        remember(path, remembered, settings, ctx.outputs, run.plans)
     elif applying:
-        _remember(settings, remembered, path, ctx, run)
+        remember(path, remembered, settings, ctx.outputs, run.plans)
     return _finish(args, run, run.failed)
 
 
@@ -337,21 +375,6 @@ def _confirm(run: Any) -> bool:
     return answer in ("y", "yes")
 
 
-def _remember(settings: Settings, remembered: Remembered, path: Path, ctx: Any, run: Any) -> None:
-    """Keep the answers and what exists, and the two documents for review in a pull request."""
-    from wizard import settings as store
-
-    remembered.settings = settings
-    remembered.created.update({k: v for k, v in ctx.outputs.items() if v})
-    store.save(path, remembered)
-    for plan in run.plans:
-        for change in plan.changes:
-            if change.document is None:
-                continue
-            name = store.TRUST_POLICY_FILE if plan.step == 3 else store.PUSH_POLICY_FILE
-            store.write_private(path.parent / name, json.dumps(change.document, indent=2) + "\n")
-
-
 def cmd_explain(args: argparse.Namespace) -> int:
     from wizard.troubleshoot import classify, explain_text
 
@@ -366,23 +389,52 @@ def cmd_explain(args: argparse.Namespace) -> int:
     }
     values = {k: v for k, v in values.items() if v}
     found = classify(text, values)
+    live = None
+    if args.live:
+        from wizard.doctor_cli import live_view
+
+        live = live_view(text, found, settings)
     if args.json:
-        print(
-            json.dumps(
-                {"recognised": bool(found), "guidance": [g.to_json() for g in found]}, indent=2
-            )
-        )
+        document: dict[str, Any] = {
+            "recognised": bool(found),
+            "guidance": [g.to_json() for g in found],
+        }
+        if live is not None:
+            document["live"] = live.to_json()
+        print(json.dumps(document, indent=2))
     else:
         print(explain_text(text, values))
+        if live is not None:
+            from wizard.doctor_report import live_lines
+
+            _print_lines(["", *live_lines(live)])
     return EXIT_OK if found else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from wizard.sandbox.run import run_sandboxed, wants_sandbox
+
+    if wants_sandbox(args):
+        return run_sandboxed(args, lambda: _dispatch(parser, args))
+    return _dispatch(parser, args)
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from wizard.doctor_cli import cmd_doctor
+
     handlers = {"plan": cmd_plan_or_apply, "apply": cmd_plan_or_apply, "explain": cmd_explain}
+    handlers["doctor"] = cmd_doctor
+    handlers.update(github_handlers(resolve))
     if args.command is None:
+        seams: dict[str, Any] = getattr(args, "seams", None) or {}
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            if args.plain or seams:
+                from wizard.prompts import not_a_terminal_lines
+
+                _print_lines(not_a_terminal_lines(sandbox=bool(seams)), stderr=True)
+                return EXIT_USAGE
             parser.print_help()
             return EXIT_OK
         try:
@@ -390,9 +442,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         except UsageError as exc:
             _print_lines([str(exc)], stderr=True)
             return EXIT_USAGE
+        if args.plain:
+            from wizard.prompts import run_plain
+
+            return run_plain(
+                settings, config_path=path, start_step=args.step, remembered=remembered, **seams
+            )
         from screens.launch import run_app  # lazy: the engine never imports Textual
 
-        return run_app(settings, config_path=path, start_step=args.step, remembered=remembered)
+        return run_app(
+            settings, config_path=path, start_step=args.step, remembered=remembered, **seams
+        )
     try:
         return handlers[args.command](args)
     except UsageError as exc:

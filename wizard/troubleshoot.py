@@ -260,6 +260,8 @@ CASES: tuple[Case, ...] = (
         match=_any(
             _words("ImageTagAlreadyExistsException"),
             r"cannot be overwritten because the (?:repository|tag) is immutable",
+            # docker's shorter form, cut before the reason (REFERENCE.md quotes it so).
+            r"tag invalid: The image tag '[^']+' already exists",
         ),
     ),
     Case(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 
 from wizard.settings import Settings
 
@@ -214,16 +213,11 @@ def thumbprints(values: Iterable[str]) -> list[FieldError]:
 # --- Region and endpoint ----------------------------------------------------------------------
 
 
-@cache
 def ecr_regions() -> frozenset[str]:
-    """Regions botocore knows for ECR, across partitions (local data, no network)."""
-    import botocore.session  # deferred: loading botocore is the slowest part of start-up
+    # Deferred: botocore's endpoint data is only needed once a region is checked.
+    from wizard.aws import ecr_regions as known
 
-    session = botocore.session.get_session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("ecr", partition_name=partition))
-    return frozenset(regions)
+    return known()
 
 
 def region(value: str) -> list[FieldError]:

@@ -6,9 +6,11 @@ from typing import Any
 
 from wizard.steps.base import Step, StepContext, StepResult
 from wizard.steps.ecr_repository import EcrRepositoryStep
+from wizard.steps.github_secrets import GitHubSecretsStep
 from wizard.steps.oidc_provider import OidcProviderStep
 from wizard.steps.push_policy import PushPolicyStep
 from wizard.steps.role import RoleStep
+from wizard.steps.workflow_run import WorkflowRunStep
 
 AWS_STEPS: tuple[Step[Any], ...] = (
     EcrRepositoryStep(),
@@ -18,18 +20,11 @@ AWS_STEPS: tuple[Step[Any], ...] = (
 )
 
 
+GITHUB_STEPS: tuple[Step[Any], ...] = (GitHubSecretsStep(), WorkflowRunStep())
+
+
 def all_steps() -> tuple[Step[Any], ...]:
-    """Every step, AWS first, then the GitHub side when its modules are present."""
-    return AWS_STEPS + github_steps()
-
-
-def github_steps() -> tuple[Step[Any], ...]:
-    try:
-        from wizard.steps.github_secrets import GitHubSecretsStep
-        from wizard.steps.workflow_run import WorkflowRunStep
-    except ImportError:
-        return ()
-    return (GitHubSecretsStep(), WorkflowRunStep())
+    return AWS_STEPS + GITHUB_STEPS
 
 
 def step_by_number(number: int) -> Step[Any]:
@@ -39,4 +34,12 @@ def step_by_number(number: int) -> Step[Any]:
     raise KeyError(number)
 
 
-__all__ = ["AWS_STEPS", "Step", "StepContext", "StepResult", "all_steps", "step_by_number"]
+__all__ = [
+    "AWS_STEPS",
+    "GITHUB_STEPS",
+    "Step",
+    "StepContext",
+    "StepResult",
+    "all_steps",
+    "step_by_number",
+]

@@ -100,6 +100,8 @@ class Step(ABC, Generic[Observed]):
     title: ClassVar[str]
     # One sentence a newcomer can read: what the step makes and why.
     purpose: ClassVar[str]
+    # What undoing the step takes and costs, with the command.
+    undo: ClassVar[str]
 
     @abstractmethod
     def inspect(self, ctx: StepContext) -> Observed:

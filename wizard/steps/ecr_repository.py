@@ -31,6 +31,11 @@ class EcrRepositoryStep(Step[RepositoryState]):
     number = 1
     key = "ecr-repository"
     title = "Create ECR Repository"
+    undo = (
+        "Deleting the repository deletes every image in it: "
+        "`aws ecr delete-repository --repository-name NAME --force`. Nothing else depends on it "
+        "until a workflow or cluster pulls from it."
+    )
     purpose = (
         "An Amazon ECR repository holds the images the workflow pushes: an immutable "
         "VERSION-DATE-SHA tag per build, and a moving `latest`."

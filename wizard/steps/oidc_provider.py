@@ -31,6 +31,11 @@ class OidcProviderStep(Step[ProviderState]):
     number = 2
     key = "oidc-provider"
     title = "Create IAM OIDC Provider for GitHub"
+    undo = (
+        "The provider is shared by every role in the account that trusts GitHub: deleting it "
+        "(`aws iam delete-open-id-connect-provider --open-id-connect-provider-arn ARN`) breaks "
+        "all of them, not only this one. Usually left in place."
+    )
     purpose = (
         "IAM learns to trust tokens signed by GitHub Actions "
         f"({ISSUER}); done once per AWS account and reused by every role."

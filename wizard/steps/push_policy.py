@@ -27,6 +27,10 @@ class PushPolicyStep(Step[PushPolicyState]):
     number = 4
     key = "push-policy"
     title = "Attach ECR Permissions to Role"
+    undo = (
+        "`aws iam delete-role-policy --role-name ROLE --policy-name ECRPushPolicy`: the role stays "
+        "and can still be assumed, but pushes fail with AccessDenied."
+    )
     purpose = (
         "An inline policy on the role: log in to ECR anywhere, push and pull in this one "
         "repository only."

@@ -52,6 +52,11 @@ class RoleStep(Step[RoleState]):
     number = 3
     key = "role"
     title = "Create IAM Role for GitHub Actions"
+    undo = (
+        "Delete its inline policy, then the role: `aws iam delete-role-policy --role-name ROLE "
+        "--policy-name ECRPushPolicy` and `aws iam delete-role --role-name ROLE`. Workflows using "
+        "it fail at configure-aws-credentials afterwards."
+    )
     purpose = (
         "A role that workflows of your repository, and nothing else, can assume with their "
         "GitHub token, instead of long-lived access keys."

@@ -1,0 +1,85 @@
+"""The full-screen wizard: a small App that pushes one screen per step.
+
+It parses nothing: the CLI resolves the answers and hands over a Session (screens/launch.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from screens.commands import WizardCommands
+from screens.session import Session
+from wizard.steps import all_steps
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+class WizardApp(App[int]):
+    CSS_PATH = ASSETS / "wizard.tcss"
+    TITLE = "ecr-oidc-wizard"
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]  # noqa: RUF012 (Textual declares it per instance)
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f7", "doctor", "Doctor"),
+    ]
+
+    def __init__(self, session: Session, *, start: str = "welcome", blink: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.start = start
+        # Off in snapshot tests: a blinking cursor makes two screenshots of one screen differ.
+        self.blink = blink
+        self.steps = {step.number: step for step in all_steps()}
+        self.step_titles = {n: s.title for n, s in sorted(self.steps.items())}
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen(self.start))
+
+    def make_screen(self, target: str) -> Screen[Any]:
+        from screens import step_ecr, step_policy, step_provider, step_role, step_run, step_secrets
+        from screens.verify import VerifyScreen
+        from screens.welcome import WelcomeScreen
+
+        classes: dict[str, Any] = {
+            "1": step_ecr.EcrRepositoryScreen,
+            "2": step_provider.OidcProviderScreen,
+            "3": step_role.RoleScreen,
+            "4": step_policy.PushPolicyScreen,
+            "5": step_secrets.GitHubSecretsScreen,
+            "6": step_run.WorkflowRunScreen,
+        }
+        if target == "welcome":
+            return WelcomeScreen()
+        if target == "verify":
+            return VerifyScreen()
+        screen: Screen[Any] = classes[target](self.steps[int(target)])
+        return screen
+
+    def open_target(self, target: str) -> None:
+        """Open the welcome screen, a step ("1".."6") or verification, replacing the current."""
+        if getattr(self.screen, "busy", ""):
+            self.notify(
+                "This step is still running: esc cancels it, or wait for it to finish.",
+                severity="warning",
+            )
+            return
+        self.switch_screen(self.make_screen(target))
+
+    def action_doctor(self) -> None:
+        """The live setup check, over whatever screen is open; escape returns to it."""
+        from screens.doctor import DoctorScreen, setup_check_for
+
+        self.push_screen(DoctorScreen(run=setup_check_for(self.session)))
+
+    def action_help(self) -> None:
+        make_help = getattr(self.screen, "help_screen", None)
+        if make_help is not None:
+            self.push_screen(make_help())

@@ -1,0 +1,44 @@
+"""The one entry point the CLI calls (lazily, so `wizard` never imports Textual)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from wizard.settings import Remembered, Settings
+
+
+def run_app(
+    settings: Settings,
+    *,
+    config_path: Path,
+    start_step: int | None = None,
+    endpoint_url: str | None = None,
+    remembered: Remembered | None = None,
+    github: Any = None,
+    github_source: str = "",
+    banner: str = "",
+) -> int:
+    """Open the full-screen wizard at the welcome screen, or at `start_step` (1-6).
+
+    `github` is an injected GitHub seam (the sandbox's simulation), used instead of looking
+    for a token; `banner` replaces the title (the sandbox says SANDBOX there)."""
+    from screens.app import WizardApp
+    from screens.session import Session
+
+    if endpoint_url:
+        settings = dataclasses.replace(settings, endpoint_url=endpoint_url)
+    session = Session(
+        settings,
+        config_path=config_path,
+        remembered=remembered or Remembered(),
+        github=github,
+        token_source=github_source if github is not None else "",
+    )
+    start = str(start_step) if start_step else "welcome"
+    app = WizardApp(session, start=start)
+    if banner:
+        app.title = banner
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,103 @@
+"""What the app keeps between screens: the answers, the AWS seam, outputs and each step's state.
+
+Plain Python with no Textual import, so the flows can be tested without a terminal; the screens
+render this and dispatch to the engine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from wizard.plan import Call, StepPlan
+from wizard.settings import Remembered, Settings
+from wizard.steps.base import StepContext
+
+STEP_NUMBERS = (1, 2, 3, 4, 5, 6)
+
+
+class StepState(StrEnum):
+    NOT_STARTED = "not started"
+    PLANNED = "planned"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+# A symbol and a word for every state: colour is only ever added on top.
+STATE_MARK = {
+    StepState.NOT_STARTED: "·",
+    StepState.PLANNED: "○",
+    StepState.RUNNING: "…",
+    StepState.DONE: "✓",
+    StepState.FAILED: "✗",
+    StepState.SKIPPED: "-",
+}
+
+AwsFactory = Callable[[Settings], Any]
+
+
+def real_aws(settings: Settings) -> Any:
+    from wizard.aws import Aws
+
+    return Aws(profile=settings.profile, region=settings.region, endpoint_url=settings.endpoint_url)
+
+
+@dataclass
+class Session:
+    settings: Settings
+    config_path: Path | None = None
+    remembered: Remembered = field(default_factory=Remembered)
+    make_aws: AwsFactory = real_aws
+    # The GitHub seam (wizard.github_api.GitHub) once a token is known; never the token text.
+    github: Any = None
+    token_source: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
+    states: dict[int, StepState] = field(
+        default_factory=lambda: dict.fromkeys(STEP_NUMBERS, StepState.NOT_STARTED)
+    )
+    _aws: Any = None
+    _aws_key: tuple[str, str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.outputs.update(self.remembered.created)
+
+    def update(self, **values: Any) -> None:
+        self.settings = dataclasses.replace(self.settings, **values)
+
+    def aws(self) -> Any:
+        """One seam per (profile, region, endpoint): its identity is asked of STS once."""
+        s = self.settings
+        key = (s.profile, s.region, s.endpoint_url)
+        if self._aws is None or key != self._aws_key:
+            self._aws = self.make_aws(s)
+            self._aws_key = key
+        return self._aws
+
+    def context(self, on_call: Callable[[Call], None] | None = None) -> StepContext:
+        return StepContext(
+            settings=self.settings,
+            aws=self.aws(),
+            github=self.github,
+            outputs=self.outputs,
+            on_call=on_call,
+            document_overrides=self.overrides,
+        )
+
+    def remember(self, plans: Sequence[StepPlan] = ()) -> str:
+        """Save the answers, what exists and the documents; returns a problem to show, or ""."""
+        if self.config_path is None:
+            return ""
+        from wizard.remember import remember
+
+        try:
+            remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+        except OSError as exc:
+            return f"The answers could not be saved to {self.config_path}: {exc}"
+        return ""

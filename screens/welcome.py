@@ -1,0 +1,213 @@
+"""Welcome: what the wizard will do, what it found, and where to start."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from screens.help import HelpScreen
+from screens.session import Session, StepState
+from screens.widgets.navigator import StepNavigator
+from screens.widgets.plan_view import styled_lines
+from wizard import plan_text, validate
+from wizard.git_remote import git_origin_repo
+from wizard.runner import describe_error, plan_steps, user_values
+from wizard.steps import AWS_STEPS
+from wizard.steps.base import StepContext
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+INTRO = (
+    "This wizard takes you from an AWS account and a GitHub repository to a GitHub Actions "
+    "workflow that pushes images to Amazon ECR with OpenID Connect: no long-lived AWS keys "
+    "stored in GitHub. Each step shows what it will create and why, and sends nothing until "
+    "you confirm. Your answers are kept in the config file for the next run."
+)
+
+
+@dataclass
+class Detection:
+    lines: list[str] = field(default_factory=list)
+    repo: str = ""
+    states: dict[int, StepState] = field(default_factory=dict)
+
+
+class WelcomeScreen(Screen[None]):
+    BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
+        Binding("enter", "guided", "Guided path"),
+        *[Binding(str(n), f"open('{n}')", f"Step {n}", show=False) for n in range(1, 7)],
+        Binding("v", "open('verify')", "Verification"),
+        Binding("ctrl+r", "detect", "Detect again", priority=True),
+    ]
+    PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("guided", "Start the guided path", "enter: the first step not done yet"),
+        ("detect", "Detect again", "^r: identity, region, repository, what exists"),
+    )
+
+    class Detected(Message):
+        def __init__(self, detection: Detection) -> None:
+            super().__init__()
+            self.detection = detection
+
+    busy = ""
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    @property
+    def session(self) -> Session:
+        return self.wizard.session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield StepNavigator(
+                self.wizard.step_titles, self.session.states, "welcome", id="navigator"
+            )
+            with VerticalScroll(id="main"):
+                yield Static("Welcome", classes="step-title")
+                yield Static(INTRO, classes="step-purpose")
+                with Horizontal(id="actions"):
+                    yield Button("Start the guided path (enter)", id="guided", variant="primary")
+                    yield Static("or press 1–6 to open a step", classes="hint")
+                yield Static(
+                    "… Detecting: AWS identity, region, repository, what exists.", id="detected"
+                )
+                yield Static(self._steps_text(), id="overview")
+        yield Footer()
+
+    def _steps_text(self) -> Content:
+        lines = ["The six steps"]
+        for number, step in sorted(self.wizard.steps.items()):
+            lines += [f"  {number}. {step.title}", f"     {step.purpose}"]
+        return Content("\n").join(
+            Content.styled(line, "bold" if i == 0 else "") for i, line in enumerate(lines)
+        )
+
+    def on_mount(self) -> None:
+        self.sub_title = "Welcome"
+        self.query_one("#detected").border_title = "Detected"
+        self.query_one("#guided", Button).focus()
+        self.action_detect()
+
+    def action_detect(self) -> None:
+        self.query_one("#detected", Static).update(
+            "… Detecting: AWS identity, region, repository, what exists."
+        )
+        self.detect_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
+    def detect_worker(self) -> None:
+        self.post_message(self.Detected(detect(self.session)))
+
+    def on_welcome_screen_detected(self, message: Detected) -> None:
+        found = message.detection
+        if found.repo and not self.session.settings.github_repo:
+            self.session.update(github_repo=found.repo)
+        self.session.states.update(found.states)
+        self.query_one(StepNavigator).update_states(self.session.states)
+        self.query_one("#detected", Static).update(styled_lines(found.lines))
+
+    def action_guided(self) -> None:
+        for number in sorted(self.wizard.steps):
+            if self.session.states.get(number) is not StepState.DONE:
+                self.wizard.open_target(str(number))
+                return
+        self.wizard.open_target("verify")
+
+    def action_open(self, target: str) -> None:
+        self.wizard.open_target(target)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "guided":
+            self.action_guided()
+
+    def on_step_navigator_selected(self, message: StepNavigator.Selected) -> None:
+        self.wizard.open_target(message.target)
+
+    def help_screen(self) -> HelpScreen:
+        return HelpScreen(
+            "Welcome",
+            [
+                ("What the wizard does", INTRO),
+                (
+                    "Two ways through",
+                    "The guided path opens the first step not done yet; ^n moves to the next "
+                    "one. Or open any step on its own (1–6, the navigator, or ^p) to re-run it: "
+                    "every step reads what exists first, so a re-run changes only what differs.",
+                ),
+            ],
+            [
+                ("enter", "start the guided path"),
+                ("1 … 6", "open that step"),
+                ("v", "verification: images, tags, Helm values"),
+                ("^r", "detect again"),
+                ("^p", "command palette"),
+                ("f1 or ?", "this help"),
+                ("^q", "quit"),
+            ],
+        )
+
+
+def detect(session: Session) -> Detection:
+    """Runs in a worker thread: reads only, and never changes the session."""
+    found = Detection()
+    settings = session.settings
+    repo = settings.github_repo
+    if repo:
+        found.lines.append(f"GitHub repository: {repo} (from your answers)")
+    else:
+        found.repo = repo = git_origin_repo()
+        found.lines.append(
+            f"GitHub repository: {repo} (from `git remote get-url origin`)"
+            if repo
+            else "GitHub repository: not found (no GitHub `origin` remote here); asked in step 3"
+        )
+        settings = dataclasses.replace(settings, github_repo=repo)
+    region_errors = validate.region(settings.region)
+    found.lines.append(
+        f"AWS region: {settings.region}" if not region_errors else f"✗ {region_errors[0].message}"
+    )
+    if settings.endpoint_url:
+        found.lines.append(f"AWS endpoint: {settings.endpoint_url}")
+    aws = session.aws()
+    try:
+        identity = aws.identity()
+    except Exception as exc:  # shown with the catalogue's guidance, like a failed step
+        from wizard.troubleshoot import classify
+
+        found.lines.append(f"✗ AWS identity: {describe_error(exc)}")
+        ctx = StepContext(settings=settings, aws=aws)
+        for guidance in classify(exc, user_values(ctx)):
+            found.lines += plan_text.guidance_lines(guidance)
+        return found
+    found.lines.append(f"AWS account: {identity.account_id}   caller: {identity.arn}")
+    found.lines.append("")
+    found.lines.append("What exists (read-only check):")
+    ctx = StepContext(settings=settings, aws=aws, document_overrides=dict(session.overrides))
+    for step in AWS_STEPS:
+        errors = validate.settings_errors(settings, steps=[step.number])
+        if errors:
+            found.lines.append(f"  · Step {step.number}: not checked, {errors[0].message}")
+            continue
+        run = plan_steps(ctx, [step])
+        if run.failed is not None:
+            found.lines.append(f"  ✗ Step {step.number}: {run.failed.error}")
+            continue
+        for plan in run.plans:
+            found.lines += ["  " + plan_text.change_line(change) for change in plan.changes]
+            if not plan.has_changes:
+                found.states[step.number] = StepState.DONE
+    return found

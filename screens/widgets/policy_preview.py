@@ -1,0 +1,170 @@
+"""A JSON policy: highlighted while read, editable on request, checked as it is typed.
+
+Invalid text is kept as typed and the reason shown; the screen decides what to do with a
+document that parses (it becomes the step's override and the engine re-plans).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from rich.syntax import Syntax
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static, TextArea
+
+# A checker returns (problem lines, blocking): blocking problems keep the edit from being used.
+Checker = Callable[[dict[str, Any]], tuple[list[str], bool]]
+
+
+class PolicyPreview(Vertical):
+    DEFAULT_CSS = """
+    PolicyPreview {
+        height: auto;
+        border: round $secondary;
+        border-title-color: $secondary;
+        padding: 0 1;
+    }
+    PolicyPreview.-editing {
+        border: round $accent;
+    }
+    PolicyPreview.-invalid {
+        border: heavy $error;
+    }
+    PolicyPreview > #policy-view {
+        height: auto;
+    }
+    PolicyPreview > TextArea {
+        height: 16;
+        display: none;
+    }
+    PolicyPreview.-editing > TextArea {
+        display: block;
+    }
+    PolicyPreview.-editing > #policy-view {
+        display: none;
+    }
+    PolicyPreview > #policy-problems {
+        height: auto;
+        color: $error;
+    }
+    """
+
+    class Edited(Message):
+        """The text changed: `document` is set when it parses and nothing blocks it."""
+
+        def __init__(self, document: dict[str, Any] | None) -> None:
+            super().__init__()
+            self.document = document
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        check: Checker | None = None,
+        blink: bool = True,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.document_name = name
+        self.check = check
+        self.blink = blink
+        self.text = ""
+        self.edited = False
+        self.valid = True
+        self.border_title = name
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="policy-view")
+        editor = TextArea("", id="policy-editor", soft_wrap=True, tab_behavior="indent")
+        editor.cursor_blink = self.blink
+        yield editor
+        yield Static("", id="policy-problems")
+
+    @property
+    def editing(self) -> bool:
+        return self.has_class("-editing")
+
+    def show_document(self, document: Any, *, edited: bool) -> None:
+        """Show what the plan will send, unless the person is in the middle of editing."""
+        if self.editing or (self.edited and not self.valid):
+            return
+        self.edited = edited
+        self.text = json.dumps(document, indent=2)
+        self._render_view()
+
+    def _render_view(self) -> None:
+        dark = self.app.current_theme.dark if self.app.current_theme else True
+        syntax = Syntax(
+            self.text,
+            "json",
+            theme="ansi_dark" if dark else "ansi_light",
+            background_color="default",
+            word_wrap=True,
+        )
+        self.query_one("#policy-view", Static).update(syntax)
+        state = "edited by hand" if self.edited else "built from your answers"
+        self.border_title = f"{self.document_name} ({state}), exactly as it will be sent"
+
+    def start_editing(self) -> None:
+        editor = self.query_one(TextArea)
+        if not self.editing:
+            editor.load_text(self.text)
+        self.add_class("-editing")
+        self.border_title = f"{self.document_name}: editing (^t to stop, f4 to reset)"
+        editor.focus()
+
+    def stop_editing(self) -> None:
+        self.remove_class("-editing")
+        if self.valid:
+            self._render_view()
+        else:
+            self.border_title = f"{self.document_name}: invalid, not used (^t to edit)"
+
+    def reset(self) -> None:
+        self.edited = False
+        self.valid = True
+        self.remove_class("-invalid")
+        self.remove_class("-editing")
+        self.query_one("#policy-problems", Static).update("")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        # Loading the document into the editor is not an edit.
+        if not self.editing or (not self.edited and event.text_area.text == self.text):
+            return
+        self.text = event.text_area.text
+        self.edited = True
+        document, problems, blocking = self._parse(self.text)
+        self.valid = document is not None and not blocking
+        self.set_class(not self.valid, "-invalid")
+        shown = Content("\n").join(
+            Content.styled(p, "$error" if blocking or document is None else "$warning")
+            for p in problems
+        )
+        self.query_one("#policy-problems", Static).update(shown)
+        self.post_message(self.Edited(document if self.valid else None))
+
+    def _parse(self, text: str) -> tuple[dict[str, Any] | None, list[str], bool]:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return (
+                None,
+                [f"✗ Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"],
+                True,
+            )
+        if not isinstance(document, dict):
+            return (
+                None,
+                ["✗ Not valid as a policy: the document must be a JSON object { ... }"],
+                True,
+            )
+        if self.check is None:
+            return document, [], False
+        problems, blocking = self.check(document)
+        return document, problems, blocking

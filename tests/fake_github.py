@@ -1,0 +1,462 @@
+"""A local fake of the GitHub REST API, just enough for steps 5 and 6.
+
+Real HTTP (stdlib http.server in a thread on 127.0.0.1, port 0). It holds a PyNaCl private
+key, serves the public half and DECRYPTS every secret it receives, so a test reads the
+plaintext the tool really sent. It serves both api.github.com-style paths and the GitHub
+Enterprise Server base `/api/v3`, keeps variables, moves a dispatched run through
+queued -> in_progress -> completed on successive polls, and answers 401/403/404/422 and rate
+limits on request.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from nacl.public import PrivateKey, SealedBox
+
+GHES_PREFIX = "/api/v3"
+
+# The run's status on successive polls (a poll reads the run, then its jobs).
+RUN_STATES = ("queued", "in_progress", "in_progress", "completed")
+FAILING_STEP = "Configure AWS credentials (OIDC)"
+STEP_NAMES = (
+    "Set up job",
+    "Check out the repository",
+    FAILING_STEP,
+    "Log in to Amazon ECR",
+    "Build, tag and push the image",
+)
+
+
+@dataclass
+class Run:
+    id: int
+    workflow: str
+    ref: str
+    event: str
+    created_at: str
+    conclusion_when_done: str
+    log: str
+    polls: int = 0
+
+    @property
+    def status(self) -> str:
+        return RUN_STATES[min(self.polls, len(RUN_STATES) - 1)]
+
+    @property
+    def conclusion(self) -> str | None:
+        return self.conclusion_when_done if self.status == "completed" else None
+
+
+@dataclass
+class Repo:
+    full_name: str
+    id: int
+    owner_id: int
+    default_branch: str = "main"
+    customization: dict[str, Any] = field(default_factory=lambda: {"use_default": True})
+    # Plaintext, as decrypted by the fake: what GitHub Actions would see.
+    secrets: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)
+    # (ref, path) -> text
+    files: dict[tuple[str, str], str] = field(default_factory=dict)
+    runs: list[Run] = field(default_factory=list)
+    permissions: dict[str, bool] = field(
+        default_factory=lambda: {"admin": True, "push": True, "pull": True}
+    )
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class FakeGitHub:
+    def __init__(self, token: str = "ghp_fake_token_for_tests") -> None:
+        self.token = token
+        self.private_key = PrivateKey.generate()
+        self.key_id = "568250167242549743"
+        self.repos: dict[str, Repo] = {}
+        self.requests: list[Recorded] = []
+        # permission -> status to answer for every request needing it (e.g. "secrets": 403).
+        self.deny: dict[str, int] = {}
+        # Answers sent before anything else, in order: (status, headers, body).
+        self.queued_answers: list[tuple[int, dict[str, str], dict[str, Any]]] = []
+        # Whether a dispatch answers 200 with run details (newer GitHub) or 204.
+        self.return_run_details = False
+        self.next_conclusion = "success"
+        self.next_log = "2025-11-30T10:00:00.0000000Z ##[group]Run docker push\nPushed\n"
+        self.oauth_scopes: str | None = None
+        self.blob_requests: list[dict[str, str]] = []
+        self._next_id = 1000
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> FakeGitHub:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def ghes_url(self) -> str:
+        return self.url + GHES_PREFIX
+
+    # --- test set-up ----------------------------------------------------------------------------
+
+    def add_repo(self, full_name: str, **kwargs: Any) -> Repo:
+        repo = Repo(full_name=full_name, id=self._new_id(), owner_id=self._new_id(), **kwargs)
+        self.repos[full_name.lower()] = repo
+        return repo
+
+    def put_file(self, full_name: str, path: str, text: str, ref: str = "main") -> None:
+        self.repos[full_name.lower()].files[(ref, path)] = text
+
+    def _new_id(self) -> int:
+        with self._lock:
+            self._next_id += 1
+            return self._next_id
+
+    def seal_for_test(self, value: str) -> str:
+        box = SealedBox(self.private_key.public_key)
+        return base64.b64encode(box.encrypt(value.encode())).decode()
+
+    def paths(self, method: str = "") -> list[str]:
+        return [r.path for r in self.requests if not method or r.method == method]
+
+    # --- the HTTP side --------------------------------------------------------------------------
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                fake._dispatch(self, "GET")
+
+            def do_POST(self) -> None:
+                fake._dispatch(self, "POST")
+
+            def do_PUT(self) -> None:
+                fake._dispatch(self, "PUT")
+
+            def do_PATCH(self) -> None:
+                fake._dispatch(self, "PATCH")
+
+            def do_DELETE(self) -> None:
+                fake._dispatch(self, "DELETE")
+
+        return Handler
+
+    def _dispatch(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else b""
+        split = urlsplit(handler.path)
+        path = unquote(split.path)
+        query = {k: v[0] for k, v in parse_qs(split.query).items()}
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        if path.startswith("/_blob/"):
+            self.blob_requests.append(headers)
+            self._send(handler, 200, self._blob(path).encode(), content_type="text/plain")
+            return
+        self.requests.append(Recorded(method, handler.path, headers, body))
+        if path.startswith(GHES_PREFIX + "/"):
+            path = path[len(GHES_PREFIX) :]
+        if headers.get("authorization") != f"Bearer {self.token}":
+            self._json(handler, 401, {"message": "Bad credentials"})
+            return
+        if self.queued_answers:
+            status, extra, payload = self.queued_answers.pop(0)
+            self._json(handler, status, payload, extra)
+            return
+        permission = _permission(method, path)
+        if permission in self.deny:
+            self._json(
+                handler,
+                self.deny[permission],
+                {"message": "Resource not accessible by personal access token"},
+            )
+            return
+        try:
+            status, payload, extra = self._route(method, path, query, body)
+        except KeyError:
+            status, payload, extra = 404, {"message": "Not Found"}, {}
+        if status == 302:
+            handler.send_response(302)
+            handler.send_header("Location", extra["Location"])
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        self._json(handler, status, payload, extra)
+
+    def _json(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        payload: Any,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        data = b"" if payload is None else json.dumps(payload).encode()
+        self._send(handler, status, data, extra=extra)
+
+    def _send(
+        self,
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        data: bytes,
+        *,
+        content_type: str = "application/json",
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        if self.oauth_scopes is not None:
+            handler.send_header("X-OAuth-Scopes", self.oauth_scopes)
+        for key, value in (extra or {}).items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        if data:
+            handler.wfile.write(data)
+
+    def _repo(self, owner: str, name: str) -> Repo:
+        return self.repos[f"{owner}/{name}".lower()]
+
+    def _route(
+        self, method: str, path: str, query: dict[str, str], body: bytes
+    ) -> tuple[int, Any, dict[str, str]]:
+        match = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/.*)?", path)
+        if not match:
+            raise KeyError(path)
+        repo = self._repo(match.group(1), match.group(2))
+        rest = match.group(3) or ""
+        data = json.loads(body) if body else {}
+        if rest == "" and method == "GET":
+            owner = repo.full_name.split("/")[0]
+            return (
+                200,
+                {
+                    "id": repo.id,
+                    "full_name": repo.full_name,
+                    "owner": {"login": owner, "id": repo.owner_id},
+                    "default_branch": repo.default_branch,
+                    "permissions": repo.permissions,
+                },
+                {},
+            )
+        if rest == "/actions/oidc/customization/sub":
+            return 200, repo.customization, {}
+        if rest == "/actions/secrets/public-key":
+            key = base64.b64encode(bytes(self.private_key.public_key)).decode()
+            return 200, {"key_id": self.key_id, "key": key}, {}
+        if rest == "/actions/secrets" and method == "GET":
+            names = sorted(repo.secrets)
+            return 200, _page(query, "secrets", [{"name": n} for n in names]), {}
+        secret = re.fullmatch(r"/actions/secrets/([^/]+)", rest)
+        if secret and method == "PUT":
+            if data.get("key_id") != self.key_id:
+                return 422, {"message": "Bad key_id"}, {}
+            sealed = base64.b64decode(data["encrypted_value"])
+            plaintext = SealedBox(self.private_key).decrypt(sealed).decode()
+            name = secret.group(1)
+            existed = name in repo.secrets
+            repo.secrets[name] = plaintext
+            return (204 if existed else 201), None if existed else {}, {}
+        if rest == "/actions/variables" and method == "GET":
+            items = [{"name": k, "value": v} for k, v in sorted(repo.variables.items())]
+            return 200, _page(query, "variables", items), {}
+        if rest == "/actions/variables" and method == "POST":
+            if data["name"] in repo.variables:
+                return 409, {"message": "Already exists"}, {}
+            repo.variables[data["name"]] = data["value"]
+            return 201, {}, {}
+        variable = re.fullmatch(r"/actions/variables/([^/]+)", rest)
+        if variable and method == "PATCH":
+            if variable.group(1) not in repo.variables:
+                raise KeyError(variable.group(1))
+            repo.variables[variable.group(1)] = data["value"]
+            return 204, None, {}
+        contents = re.fullmatch(r"/contents/(.+)", rest)
+        if contents and method == "GET":
+            ref = query.get("ref", repo.default_branch)
+            text = repo.files[(ref, contents.group(1))]
+            return 200, {"content": base64.b64encode(text.encode()).decode()}, {}
+        dispatch = re.fullmatch(r"/actions/workflows/([^/]+)/dispatches", rest)
+        if dispatch and method == "POST":
+            return self._dispatch_run(repo, dispatch.group(1), data)
+        if rest == "/actions/runs" and method == "GET":
+            runs = [
+                self._run_json(repo, r)
+                for r in reversed(repo.runs)
+                if (not query.get("event") or r.event == query["event"])
+                and (not query.get("branch") or r.ref == query["branch"])
+            ]
+            return 200, {"total_count": len(runs), "workflow_runs": runs}, {}
+        run = re.fullmatch(r"/actions/runs/(\d+)", rest)
+        if run and method == "GET":
+            return 200, self._run_json(repo, self._find_run(repo, int(run.group(1)))), {}
+        jobs = re.fullmatch(r"/actions/runs/(\d+)/jobs", rest)
+        if jobs and method == "GET":
+            found = self._find_run(repo, int(jobs.group(1)))
+            answer = _jobs_json(found)
+            # A poll reads the run, then its jobs: the next poll sees the next state.
+            found.polls += 1
+            return 200, answer, {}
+        logs = re.fullmatch(r"/actions/jobs/(\d+)/logs", rest)
+        if logs and method == "GET":
+            return 302, None, {"Location": f"{self.url}/_blob/logs/{logs.group(1)}"}
+        raise KeyError(rest)
+
+    def _dispatch_run(
+        self, repo: Repo, workflow: str, data: dict[str, Any]
+    ) -> tuple[int, Any, dict[str, str]]:
+        ref = str(data.get("ref", ""))
+        text = repo.files.get((ref, f".github/workflows/{workflow}"))
+        if text is None:
+            return 404, {"message": "Not Found"}, {}
+        if "workflow_dispatch" not in text:
+            return 422, {"message": "Workflow does not have 'workflow_dispatch' trigger"}, {}
+        run = Run(
+            id=self._new_id(),
+            workflow=workflow,
+            ref=ref,
+            event="workflow_dispatch",
+            created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            conclusion_when_done=self.next_conclusion,
+            log=self.next_log,
+        )
+        repo.runs.append(run)
+        if self.return_run_details and data.get("return_run_details"):
+            details = {
+                "workflow_run_id": run.id,
+                "run_url": f"{self.url}/repos/{repo.full_name}/actions/runs/{run.id}",
+                "html_url": self._html_url(repo, run),
+            }
+            return 200, details, {}
+        return 204, None, {}
+
+    def _find_run(self, repo: Repo, run_id: int) -> Run:
+        for run in repo.runs:
+            if run.id == run_id:
+                return run
+        raise KeyError(run_id)
+
+    def _html_url(self, repo: Repo, run: Run) -> str:
+        return f"https://github.example/{repo.full_name}/actions/runs/{run.id}"
+
+    def _run_json(self, repo: Repo, run: Run) -> dict[str, Any]:
+        return {
+            "id": run.id,
+            "status": run.status,
+            "conclusion": run.conclusion,
+            "event": run.event,
+            "head_branch": run.ref,
+            "path": f".github/workflows/{run.workflow}",
+            "created_at": run.created_at,
+            "html_url": self._html_url(repo, run),
+        }
+
+    def _blob(self, path: str) -> str:
+        job_id = int(path.rsplit("/", 1)[-1])
+        for repo in self.repos.values():
+            for run in repo.runs:
+                if run.id + 1 == job_id:
+                    return run.log
+        return ""
+
+
+def _page(query: dict[str, str], key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    per_page = int(query.get("per_page", 30))
+    page = int(query.get("page", 1))
+    chunk = items[(page - 1) * per_page : page * per_page]
+    return {"total_count": len(items), key: chunk}
+
+
+def _jobs_json(run: Run) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = []
+    if run.status == "in_progress":
+        steps = [
+            {"number": 1, "name": STEP_NAMES[0], "status": "completed", "conclusion": "success"},
+            {"number": 2, "name": STEP_NAMES[1], "status": "in_progress", "conclusion": None},
+        ]
+    elif run.status == "completed":
+        failed = run.conclusion_when_done == "failure"
+        for number, name in enumerate(STEP_NAMES, 1):
+            if failed and number > STEP_NAMES.index(FAILING_STEP) + 1:
+                conclusion = "skipped"
+            elif failed and name == FAILING_STEP:
+                conclusion = "failure"
+            else:
+                conclusion = "success"
+            steps.append(
+                {"number": number, "name": name, "status": "completed", "conclusion": conclusion}
+            )
+    job = {
+        # The job id is derived from the run id so the log can be found again.
+        "id": run.id + 1,
+        "name": "Build and push to Amazon ECR",
+        "status": run.status,
+        "conclusion": run.conclusion,
+        "html_url": f"https://github.example/job/{run.id + 1}",
+        "steps": steps,
+    }
+    return {"total_count": 1, "jobs": [job]}
+
+
+def _permission(method: str, path: str) -> str:
+    if "/actions/secrets" in path:
+        return "secrets"
+    if "/actions/variables" in path:
+        return "variables"
+    if "/contents/" in path:
+        return "contents"
+    if "/actions/" in path:
+        return "actions"
+    return "metadata"
+
+
+def rate_limited(reset_in: float = 5.0) -> tuple[int, dict[str, str], dict[str, Any]]:
+    """A primary rate-limit answer whose reset is `reset_in` seconds from now."""
+    return (
+        403,
+        {
+            "x-ratelimit-remaining": "0",
+            "x-ratelimit-reset": str(int(time.time() + reset_in)),
+        },
+        {"message": "API rate limit exceeded"},
+    )
+
+
+def running(fake: FakeGitHub) -> Iterator[FakeGitHub]:
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

@@ -1,0 +1,179 @@
+"""Step 5 against the local fake GitHub: what GitHub ends up holding, decrypted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from tests.fake_github import FakeGitHub
+from wizard.github_api import GitHub, GitHubError
+from wizard.plan import Action, Severity, StepPlan
+from wizard.settings import Settings
+from wizard.steps.base import Status, StepContext, StepResult
+from wizard.steps.github_secrets import GitHubSecretsStep, secret_name_errors
+
+REPO = "octo-org/app"
+ACCOUNT = "123456789012"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/GitHubActionsEOStatPush"
+
+
+@dataclass(frozen=True)
+class FakeIdentity:
+    account_id: str = ACCOUNT
+    arn: str = f"arn:aws:iam::{ACCOUNT}:user/me"
+    partition: str = "aws"
+
+
+class FakeAws:
+    """The two things steps 5 and 6 ask of the AWS seam: who, and where."""
+
+    region = "eu-west-1"
+    known_identity = FakeIdentity()
+
+    def identity(self) -> FakeIdentity:
+        return FakeIdentity()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    server = FakeGitHub().start()
+    server.add_repo(REPO)
+    yield server
+    server.stop()
+
+
+def context(gh: GitHub | None, **overrides: object) -> StepContext:
+    settings = Settings(
+        github_repo=REPO,
+        ecr_repository="onyxia-eostat",
+        role_name="GitHubActionsEOStatPush",
+        region="eu-west-1",
+    )
+    for key, value in overrides.items():
+        setattr(settings, key, value)
+    return StepContext(settings=settings, aws=FakeAws(), github=gh)  # type: ignore[arg-type]
+
+
+def run(ctx: StepContext) -> tuple[StepPlan, StepResult]:
+    step = GitHubSecretsStep()
+    plan = step.plan(ctx, step.inspect(ctx))
+    return plan, step.apply(ctx, plan)
+
+
+@pytest.mark.parametrize("ghes", [False, True], ids=["github.com", "ghes"])
+def test_apply_leaves_two_secrets_that_decrypt_to_the_arn_and_region(
+    fake: FakeGitHub, ghes: bool
+) -> None:
+    gh = GitHub(fake.token, fake.ghes_url if ghes else fake.url)
+    ctx = context(gh)
+    _, result = run(ctx)
+    assert fake.repos[REPO].secrets == {"AWS_ROLE_ARN": ROLE_ARN, "AWS_REGION": "eu-west-1"}
+    assert result.status is Status.DONE
+    assert [c.operation for c in ctx.sent] == ["put_secret", "put_secret"]
+    if ghes:
+        assert all(p.startswith("/api/v3/") for p in fake.paths())
+
+
+def test_plan_holds_the_plaintext_but_never_shows_it(fake: FakeGitHub) -> None:
+    ctx = context(GitHub(fake.token, fake.url))
+    step = GitHubSecretsStep()
+    plan = step.plan(ctx, step.inspect(ctx))
+    call = plan.calls[0]
+    assert call.params["value"] == ROLE_ARN
+    assert call.redact == ("value",)
+    assert call.to_json()["params"]["value"] == "***"
+
+
+def test_nothing_plaintext_goes_over_the_wire(fake: FakeGitHub) -> None:
+    ctx = context(GitHub(fake.token, fake.url))
+    run(ctx)
+    puts = [r for r in fake.requests if r.method == "PUT"]
+    assert len(puts) == 2
+    assert all(b"eu-west-1" not in r.body and b"arn:aws" not in r.body for r in puts)
+
+
+def test_existing_secrets_are_updates_with_a_note_they_cannot_be_read(fake: FakeGitHub) -> None:
+    fake.repos[REPO].secrets = {"AWS_ROLE_ARN": "old", "AWS_REGION": "us-east-1"}
+    ctx = context(GitHub(fake.token, fake.url))
+    plan, _ = run(ctx)
+    assert [c.action for c in plan.changes] == [Action.UPDATE, Action.UPDATE]
+    assert "cannot be read back" in plan.changes[0].summary
+    assert fake.repos[REPO].secrets["AWS_REGION"] == "eu-west-1"
+
+
+def test_variables_are_created_then_left_alone_then_updated(fake: FakeGitHub) -> None:
+    gh = GitHub(fake.token, fake.url)
+    plan, _ = run(context(gh, github_values_as="variables"))
+    assert fake.repos[REPO].variables == {"AWS_ROLE_ARN": ROLE_ARN, "AWS_REGION": "eu-west-1"}
+    assert fake.repos[REPO].secrets == {}
+    assert [c.action for c in plan.changes] == [Action.CREATE, Action.CREATE]
+
+    plan, result = run(context(gh, github_values_as="variables"))
+    assert [c.action for c in plan.changes] == [Action.NOOP, Action.NOOP]
+    assert result.status is Status.UNCHANGED
+
+    plan, _ = run(context(gh, github_values_as="variables", region="us-west-2"))
+    region_change = plan.changes[1]
+    assert region_change.action is Action.UPDATE
+    assert "- AWS_REGION: eu-west-1" in region_change.diff
+    assert fake.repos[REPO].variables["AWS_REGION"] == "us-west-2"
+
+
+def test_same_name_as_secret_and_variable_is_called_out(fake: FakeGitHub) -> None:
+    fake.repos[REPO].secrets = {"AWS_REGION": "x", "AWS_ACCESS_KEY_ID": "AKIA..."}
+    ctx = context(GitHub(fake.token, fake.url), github_values_as="variables")
+    step = GitHubSecretsStep()
+    plan = step.plan(ctx, step.inspect(ctx))
+    texts = " ".join(n.text for n in plan.notes)
+    assert "AWS_REGION also exists as a secret" in texts
+    assert "AWS_ACCESS_KEY_ID" in texts and "long-lived" in texts
+
+
+def test_without_a_token_the_plan_says_nothing_was_checked() -> None:
+    ctx = context(None)
+    step = GitHubSecretsStep()
+    plan = step.plan(ctx, step.inspect(ctx))
+    assert [c.action for c in plan.changes] == [Action.CREATE, Action.CREATE]
+    assert any(
+        n.severity is Severity.WARNING and "Not checked with GitHub" in n.text for n in plan.notes
+    )
+
+
+def test_public_repository_uses_us_east_1(fake: FakeGitHub) -> None:
+    ctx = context(GitHub(fake.token, fake.url), public=True)
+    run(ctx)
+    assert fake.repos[REPO].secrets["AWS_REGION"] == "us-east-1"
+
+
+def test_missing_secrets_permission_is_named_before_anything_is_sent(fake: FakeGitHub) -> None:
+    fake.deny["secrets"] = 403
+    ctx = context(GitHub(fake.token, fake.url))
+    with pytest.raises(GitHubError) as caught:
+        GitHubSecretsStep().inspect(ctx)
+    assert "'Secrets'" in str(caught.value)
+    assert ctx.sent == []
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("AWS_ROLE_ARN", True),
+        ("aws_region_2", True),
+        ("GITHUB_TOKEN", False),
+        ("github_x", False),
+        ("2FAST", False),
+        ("AWS-REGION", False),
+        ("", False),
+    ],
+)
+def test_secret_names(name: str, ok: bool) -> None:
+    assert (secret_name_errors(name) == []) is ok
+
+
+def test_a_variables_only_token_is_enough_for_variables(fake: FakeGitHub) -> None:
+    fake.deny["secrets"] = 403
+    ctx = context(GitHub(fake.token, fake.url), github_values_as="variables")
+    run(ctx)
+    assert set(fake.repos[REPO].variables) == {"AWS_ROLE_ARN", "AWS_REGION"}

@@ -1,0 +1,474 @@
+"""Command-line handlers for the GitHub side: steps 5-6, `workflow` and `verify`.
+
+wizard/cli.py wires these in; everything here returns an exit code (0 ok, 1 failed with
+guidance printed, 2 invalid input with nothing sent) and writes plain text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from wizard.plan import Note
+from wizard.settings import Settings
+
+if TYPE_CHECKING:
+    from wizard.github_api import AccessProblem, GitHub
+    from wizard.steps.base import Step, StepContext
+    from wizard.steps.workflow_run import RunProgress
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+GITHUB_STEPS = (5, 6)
+VALUES_AS = {True: "variables", False: "secrets"}
+
+
+class GitHubUsageError(Exception):
+    """Invalid input or no token where one is required: exit 2, nothing sent."""
+
+
+# --- Arguments ---------------------------------------------------------------------------------
+
+
+def add_github_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("GitHub side (steps 5-6, workflow, verify)")
+    group.add_argument(
+        "--github-api-url",
+        help="GitHub API base (default: GITHUB_API_URL or https://api.github.com; "
+        "GitHub Enterprise Server: https://HOST/api/v3)",
+    )
+    group.add_argument(
+        "--as-variables",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="store AWS_ROLE_ARN and AWS_REGION as Actions variables instead of secrets "
+        "(neither is secret; variables are not masked in logs)",
+    )
+    group.add_argument(
+        "--workflow-file", help="workflow file in .github/workflows (default build-eostat.yml)"
+    )
+    group.add_argument(
+        "--workflow-name", help="workflow name (default 'Build and Push EOStat Image')"
+    )
+    group.add_argument(
+        "--image-version",
+        help="first part of the immutable tag: a version (default 0.1.0) or file:PATH",
+    )
+    group.add_argument(
+        "--dockerfile", help="Dockerfile path in the repository (default Dockerfile)"
+    )
+    group.add_argument("--build-context", help="docker build context (default .)")
+    group.add_argument("--ref", help="branch or tag step 6 runs the workflow on (default: default)")
+
+
+def github_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """Flag values for Settings fields; None where a flag was not given."""
+    as_variables = getattr(args, "as_variables", None)
+    return {
+        "github_api_url": getattr(args, "github_api_url", None),
+        "github_values_as": None if as_variables is None else VALUES_AS[bool(as_variables)],
+        "workflow_file": getattr(args, "workflow_file", None),
+        "workflow_name": getattr(args, "workflow_name", None),
+        "image_version": getattr(args, "image_version", None),
+        "dockerfile": getattr(args, "dockerfile", None),
+        "build_context": getattr(args, "build_context", None),
+        "workflow_ref": getattr(args, "ref", None),
+    }
+
+
+def github_errors(settings: Settings, steps: Iterable[int] = GITHUB_STEPS) -> list[str]:
+    """Input errors for the GitHub side; an empty list means it is safe to call GitHub."""
+    from wizard.validate import github_repo, role_name
+    from wizard.workflow import workflow_file_errors
+
+    wanted = set(steps)
+    errors: list[str] = []
+    if not wanted & set(GITHUB_STEPS):
+        return errors
+    errors += [e.message for e in github_repo(settings.github_repo)]
+    if 5 in wanted:
+        errors += [e.message for e in role_name(settings.role_name)]
+    url = settings.github_api_url
+    if url and not url.startswith(("https://", "http://")):
+        errors.append(
+            f"GitHub API URL (--github-api-url) {url!r}: must be an https:// URL, e.g. "
+            "https://github.example.com/api/v3."
+        )
+    if settings.github_values_as not in ("secrets", "variables"):
+        errors.append(
+            f"github_values_as {settings.github_values_as!r}: must be 'secrets' or 'variables'."
+        )
+    if 6 in wanted:
+        errors += workflow_file_errors(settings.workflow_file)
+        if settings.run_poll_seconds <= 0 or settings.run_timeout_seconds <= 0:
+            errors.append("run_poll_seconds and run_timeout_seconds must be positive.")
+    return errors
+
+
+# --- The token -------------------------------------------------------------------------------
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _confirm(question: str) -> bool:
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def github_for(
+    settings: Settings,
+    api_url: str = "",
+    *,
+    interactive: bool | None = None,
+    say: Callable[[str], None] = _say,
+    secret_prompt: Callable[[str], str] = getpass.getpass,
+    confirm: Callable[[str], bool] = _confirm,
+) -> GitHub | None:
+    """The GitHub client, with a token from the environment, the keyring, gh, or (on a
+    terminal) the person; None when there is none."""
+    from wizard.github_api import GitHub, api_url_from
+    from wizard.github_token import ask_token, find_token
+
+    url = api_url_from(api_url or settings.github_api_url)
+    token = find_token(url)
+    if token is None:
+        if interactive is None:
+            interactive = sys.stdin.isatty()
+        if interactive:
+            token = ask_token(url, secret_prompt=secret_prompt, confirm=confirm, say=say)
+    if token is None:
+        return None
+    return GitHub(token.value, url)
+
+
+def access_needs(settings: Settings, steps: Iterable[int]) -> list[str]:
+    wanted = set(steps)
+    needs: list[str] = []
+    if 5 in wanted:
+        needs.append("variables" if settings.github_values_as == "variables" else "secrets")
+    if 6 in wanted:
+        needs.append("actions")
+    return list(dict.fromkeys(needs))
+
+
+def attach_github(
+    ctx: StepContext,
+    steps: Sequence[Step[Any]],
+    *,
+    required: bool,
+    # A GitHub, or a stand-in with its methods (the sandbox's simulation).
+    github: GitHub | Any = None,
+    api_url: str = "",
+    interactive: bool | None = None,
+    on_progress: Callable[[RunProgress], None] | None = None,
+) -> tuple[list[Note], list[AccessProblem]]:
+    """Give the context a GitHub client and GitHub's facts about the repository.
+
+    Returns notes to show (repository facts, or that nothing was checked) and access
+    problems (a missing permission, named). Raises GitHubUsageError when a token is
+    `required` (apply of step 5 or 6) and none is found.
+    """
+    from wizard.github_token import TOKEN_HELP
+    from wizard.repo_facts import apply_repo_facts, fetch_repo_facts, unchecked_note
+    from wizard.steps.workflow_run import WorkflowRunStep
+
+    numbers = {s.number for s in steps}
+    needs_github = bool(numbers & {3, 5, 6})
+    if not needs_github:
+        return [], []
+    if github is None:
+        # Only steps 5 and 6 cannot go without a token; step 3 uses one when it is at hand.
+        ask = interactive if numbers & set(GITHUB_STEPS) else False
+        github = github_for(ctx.settings, api_url, interactive=ask)
+    for step in steps:
+        if isinstance(step, WorkflowRunStep) and on_progress is not None:
+            step.on_progress = on_progress
+    if github is None:
+        if required and numbers & set(GITHUB_STEPS):
+            raise GitHubUsageError(TOKEN_HELP)
+        return [unchecked_note(ctx.settings)], []
+    ctx.github = github
+    facts = fetch_repo_facts(github, ctx.settings.github_repo)
+    ctx.settings = apply_repo_facts(ctx.settings, facts)
+    problems = github.check_access(
+        facts.owner, facts.repo_name, access_needs(ctx.settings, numbers)
+    )
+    return facts.notes(), problems
+
+
+def wire_github(
+    ctx: StepContext,
+    steps: Sequence[Step[Any]],
+    *,
+    applying: bool,
+    json_output: bool = False,
+    err: IO[str] | None = None,
+    github: GitHub | Any = None,
+) -> int | None:
+    """The GitHub part of `plan`/`apply` (wizard.cli.cmd_plan_or_apply calls it before
+    planning). Validates the GitHub input, finds the token, applies GitHub's repository facts
+    to `ctx.settings` and checks the token's access (of `github` when one is injected: the
+    sandbox's simulation). Prints notes and problems; returns an exit
+    code to stop with, or None to go on: 2 for invalid input or (applying step 5 or 6) no
+    token, 1 for a missing permission; either way before anything is sent."""
+    from wizard.github_api import GitHubError
+
+    err = err or sys.stderr
+    numbers = [s.number for s in steps]
+    try:
+        errors = github_errors(ctx.settings, numbers)
+        if errors:
+            raise GitHubUsageError("\n".join(f"error: {e}" for e in errors))
+        printer = None if json_output else ProgressPrinter()
+        notes, problems = attach_github(
+            ctx, steps, required=applying, github=github, on_progress=printer
+        )
+    except GitHubUsageError as exc:
+        print(f"{exc}\nNothing was sent to AWS or GitHub.", file=err)
+        return EXIT_USAGE
+    except GitHubError as exc:
+        print(f"✗ GitHub: {exc}", file=err)
+        return EXIT_FAILED
+    if not json_output:
+        for note in notes:
+            print(f"! {note.severity}: {note.text}", file=err)
+    for problem in problems:
+        print(f"✗ GitHub token: {problem.text}", file=err)
+    if problems and applying and set(numbers) & set(GITHUB_STEPS):
+        print("Nothing was sent to GitHub: fix the token's access and run again.", file=err)
+        return EXIT_FAILED
+    return None
+
+
+# --- Progress of a run -----------------------------------------------------------------------
+
+
+class ProgressPrinter:
+    """Prints each new line of a run's state once, so a log reads as a history."""
+
+    def __init__(self, out: IO[str] | None = None) -> None:
+        self.out = out
+        self._seen: set[str] = set()
+
+    def __call__(self, progress: RunProgress) -> None:
+        from wizard.steps.workflow_run import progress_text
+
+        out = self.out or sys.stdout
+        for line in progress_text(progress).splitlines():
+            if line not in self._seen:
+                self._seen.add(line)
+                print(line, file=out, flush=True)
+
+
+# --- `workflow` --------------------------------------------------------------------------------
+
+
+def add_github_commands(
+    commands: Any, add_target_arguments: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """Add the `workflow` and `verify` subcommands to the CLI's subparsers."""
+    text = "write the GitHub Actions workflow that pushes to ECR (shows a diff first)"
+    workflow = commands.add_parser("workflow", help=text, description=text)
+    add_target_arguments(workflow)
+    add_github_arguments(workflow)
+    workflow.add_argument(
+        "--output",
+        metavar="PATH|-",
+        help="where to write it ('-' prints it; default: .github/workflows/FILE in this checkout)",
+    )
+    workflow.add_argument("--yes", "-y", action="store_true", help="replace without asking")
+    text = "list the pushed images, both tags and the Helm values"
+    verify = commands.add_parser("verify", help=text, description=text)
+    add_target_arguments(verify)
+    add_github_arguments(verify)
+    verify.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+Resolve = Callable[[argparse.Namespace], tuple[Settings, Any, Any]]
+
+
+def github_handlers(resolve: Resolve) -> dict[str, Callable[[argparse.Namespace], int]]:
+    """`workflow` and `verify` handlers for wizard.cli.main. `resolve` is the CLI's own
+    (config file + flags -> (settings, remembered, path)); the GitHub flags go on top."""
+
+    def settings_from(args: argparse.Namespace) -> tuple[Settings, dict[str, str]]:
+        settings, remembered, _ = resolve(args)
+        created = dict(getattr(remembered, "created", {}) or {})
+        return settings.merged(github_overrides(args)), created
+
+    def workflow(args: argparse.Namespace) -> int:
+        settings, created = settings_from(args)
+        return write_workflow_command(
+            settings,
+            repository_uri=created.get("repository_uri", ""),
+            output=getattr(args, "output", None),
+            yes=bool(getattr(args, "yes", False)),
+        )
+
+    def verify(args: argparse.Namespace) -> int:
+        settings, created = settings_from(args)
+        return verify_command(
+            settings,
+            public_uri=created.get("repository_uri", ""),
+            as_json=bool(getattr(args, "json", False)),
+        )
+
+    return {"workflow": workflow, "verify": verify}
+
+
+def write_workflow_command(
+    settings: Settings,
+    *,
+    repository_uri: str = "",
+    output: str | None = None,
+    yes: bool = False,
+    cwd: Path | None = None,
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+    confirm: Callable[[str], bool] | None = None,
+) -> int:
+    from wizard.plan import Action
+    from wizard.workflow import (
+        Expectations,
+        WorkflowFileChanged,
+        check_workflow,
+        commit_help,
+        spec_errors,
+        workflow_file,
+        workflow_spec,
+        write_workflow_file,
+    )
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    spec = workflow_spec(settings, repository_uri=repository_uri)
+    errors = spec_errors(spec)
+    if errors:
+        print("\n".join(f"error: {e}" for e in errors), file=err)
+        print("Nothing was written.", file=err)
+        return EXIT_USAGE
+    if output == "-":
+        from wizard.workflow import render_workflow
+
+        out.write(render_workflow(spec))
+        return EXIT_OK
+    planned = workflow_file(spec, output=Path(output) if output else None, cwd=cwd)
+    if planned.current is not None:
+        expect = Expectations(values_as=spec.values_as)
+        findings = check_workflow(planned.current, expect)
+        if findings:
+            print(f"The existing {planned.shown_path} has known problems:", file=out)
+            for finding in findings:
+                print("! " + finding.text(), file=out)
+    if planned.action is Action.NOOP:
+        print(f"= {planned.shown_path} is already as planned; nothing to write.", file=out)
+        return EXIT_OK
+    print(planned.diff, file=out, end="" if planned.diff.endswith("\n") else "\n")
+    replace = False
+    if planned.action is Action.UPDATE:
+        if yes:
+            replace = True
+        elif confirm is not None or sys.stdin.isatty():
+            ask = confirm or _confirm
+            replace = ask(f"Replace {planned.shown_path} with the version above?")
+            if not replace:
+                print("Not written.", file=err)
+                return EXIT_OK
+        else:
+            print(
+                f"Not written: {planned.shown_path} exists and differs, and standard input is "
+                "not a terminal. Re-run with --yes to replace it, or --output another path.",
+                file=err,
+            )
+            return EXIT_USAGE
+    try:
+        path = write_workflow_file(planned, replace=replace)
+    except WorkflowFileChanged as exc:
+        print(str(exc), file=err)
+        return EXIT_FAILED
+    print(f"Wrote {path}.", file=out)
+    branch = settings.default_branch or "main"
+    print(commit_help(planned.shown_path, branch), file=out)
+    return EXIT_OK
+
+
+# --- `verify` ----------------------------------------------------------------------------------
+
+
+def verify_command(
+    settings: Settings,
+    *,
+    aws: Any = None,
+    public_uri: str = "",
+    as_json: bool = False,
+    out: IO[str] | None = None,
+    err: IO[str] | None = None,
+) -> int:
+    from wizard.validate import ecr_repository, endpoint_url, region
+    from wizard.verify import read_images, repository_uri, verification, verification_text
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    errors = [
+        *ecr_repository(settings.ecr_repository, public=settings.public),
+        *region(settings.region),
+        *endpoint_url(settings.endpoint_url),
+    ]
+    if errors:
+        print("\n".join(f"error: {e.message}" for e in errors), file=err)
+        print("Nothing was sent to AWS.", file=err)
+        return EXIT_USAGE
+    if aws is None:
+        from wizard.aws import Aws
+
+        aws = Aws(
+            profile=settings.profile, region=settings.region, endpoint_url=settings.endpoint_url
+        )
+    try:
+        identity = aws.identity()
+        client = aws.ecr_public if settings.public else aws.ecr
+        images = read_images(client, settings.ecr_repository)
+    except Exception as exc:
+        return _report_failure(exc, settings, err)
+    uri = repository_uri(
+        settings.ecr_repository,
+        account_id=identity.account_id,
+        region=settings.region,
+        partition=identity.partition,
+        public_uri=public_uri if settings.public else "",
+    )
+    result = verification(uri, images)
+    if as_json:
+        print(json.dumps(result.to_json(), indent=2), file=out)
+    else:
+        print(verification_text(result), file=out, end="")
+    return EXIT_OK if result.immutable is not None and result.latest is not None else EXIT_FAILED
+
+
+def _report_failure(exc: BaseException, settings: Settings, err: IO[str]) -> int:
+    print(f"✗ {exc}", file=err)
+    try:
+        from wizard.troubleshoot import classify
+    except ImportError:
+        return EXIT_FAILED
+    values = {
+        "region": settings.region,
+        "ecr_repository": settings.ecr_repository,
+        "github_repo": settings.github_repo,
+        "role_name": settings.role_name,
+    }
+    for guidance in classify(exc, {k: v for k, v in values.items() if v}):
+        print(
+            f"  → {guidance.title}\n    Cause: {guidance.cause}\n    Fix: {guidance.fix}", file=err
+        )
+        for command in guidance.commands:
+            print(f"      $ {command}", file=err)
+    return EXIT_FAILED

@@ -1,0 +1,410 @@
+"""Step 6: run the workflow once by hand and follow it to the end.
+
+The plan holds one write, the dispatch. Applying it finds the run the dispatch started, follows
+it (queued -> in_progress -> completed, with its jobs and steps) through a progress callback so
+any face can draw it, and on failure reads the failing job's log and classifies it with the
+troubleshooting catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
+from wizard.policies import registry_host
+from wizard.steps.base import Status, Step, StepContext, StepResult
+from wizard.workflow import (
+    PUBLIC_REGISTRY,
+    WORKFLOWS_DIR,
+    Expectations,
+    Finding,
+    check_workflow,
+    commit_help,
+)
+
+# Runs created this long before GitHub's dispatch time still count: GitHub's clocks differ.
+CLOCK_SLACK_SECONDS = 120.0
+LOG_TAIL_CHARS = 100_000
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    number: int
+    name: str
+    status: str
+    conclusion: str
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    job_id: int
+    name: str
+    status: str
+    conclusion: str
+    html_url: str
+    steps: tuple[StepProgress, ...] = ()
+
+    @property
+    def failed_step(self) -> str:
+        for step in self.steps:
+            if step.conclusion == "failure":
+                return step.name
+        return ""
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    run_id: int
+    status: str  # queued | in_progress | completed (and waiting, pending, requested)
+    conclusion: str  # success | failure | cancelled | timed_out | ... ("" until completed)
+    html_url: str
+    jobs: tuple[JobProgress, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return self.status == "completed"
+
+
+ProgressCallback = Callable[[RunProgress], None]
+
+
+def _mark(status: str, conclusion: str) -> str:
+    # Words, not colours, so the state reads the same everywhere (NO_COLOR, screen readers).
+    if status != "completed":
+        return "running" if status == "in_progress" else "waiting"
+    return {"success": "ok", "skipped": "skipped"}.get(conclusion, conclusion.upper() or "done")
+
+
+def progress_text(progress: RunProgress) -> str:
+    """Plain text of a run's state, for any face to print."""
+    state = progress.conclusion if progress.done else progress.status
+    lines = [f"Run {progress.run_id}: {state}  {progress.html_url}"]
+    for job in progress.jobs:
+        lines.append(f"  [{_mark(job.status, job.conclusion)}] job {job.name}")
+        for step in job.steps:
+            lines.append(f"      [{_mark(step.status, step.conclusion)}] {step.name}")
+    return "\n".join(lines)
+
+
+def progress_from(run: Mapping[str, Any], jobs: list[dict[str, Any]]) -> RunProgress:
+    return RunProgress(
+        run_id=int(run["id"]),
+        status=str(run.get("status") or ""),
+        conclusion=str(run.get("conclusion") or ""),
+        html_url=str(run.get("html_url") or ""),
+        jobs=tuple(
+            JobProgress(
+                job_id=int(job["id"]),
+                name=str(job.get("name") or ""),
+                status=str(job.get("status") or ""),
+                conclusion=str(job.get("conclusion") or ""),
+                html_url=str(job.get("html_url") or ""),
+                steps=tuple(
+                    StepProgress(
+                        int(step.get("number") or 0),
+                        str(step.get("name") or ""),
+                        str(step.get("status") or ""),
+                        str(step.get("conclusion") or ""),
+                    )
+                    for step in job.get("steps") or []
+                ),
+            )
+            for job in jobs
+        ),
+    )
+
+
+def _timestamp(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def log_tail(log: str, lines: int = 15) -> str:
+    text = _TIMESTAMP.sub("", log)
+    return "\n".join(text.rstrip().splitlines()[-lines:])
+
+
+class RunNotFound(Exception):
+    """The dispatch was accepted but no run showed up in time."""
+
+
+@dataclass(frozen=True)
+class WorkflowState:
+    checked: bool
+    ref: str
+    # None when not checked (no token).
+    on_ref: bool | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+def expected_registry(ctx: StepContext) -> str:
+    """The host (or public.ecr.aws/ALIAS) the workflow must push to; "" when unknown."""
+    if ctx.settings.public:
+        uri = ctx.outputs.get("repository_uri", "")
+        parts = uri.split("/")
+        return "/".join(parts[:2]) if uri.startswith(PUBLIC_REGISTRY + "/") else ""
+    return ctx.outputs.get("registry") or registry_host(ctx.account_id, ctx.region, ctx.partition)
+
+
+class WorkflowRunStep(Step[WorkflowState]):
+    number = 6
+    key = "workflow-run"
+    title = "Test the Workflow"
+    undo = (
+        "A run cannot be undone; the images it pushed can be deleted with "
+        "`aws ecr batch-delete-image --repository-name NAME --image-ids imageTag=TAG`."
+    )
+    purpose = (
+        "Runs the workflow once by hand (workflow_dispatch) and follows it, so a wrong trust "
+        "policy, secret or registry shows up now, with its cause and fix."
+    )
+
+    def __init__(
+        self,
+        *,
+        on_progress: ProgressCallback | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        poll_interval: float | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        # Faces set `on_progress` after construction to draw the run as it goes, and may wrap
+        # `sleep` to cancel between polls (an exception from either stops following the run;
+        # the run itself goes on on GitHub).
+        self.on_progress = on_progress
+        self.sleep = sleep
+        self._clock = clock
+        self._poll_interval = poll_interval
+        self._timeout = timeout
+
+    def ref(self, ctx: StepContext) -> str:
+        return ctx.settings.workflow_ref or ctx.settings.default_branch or "main"
+
+    def inspect(self, ctx: StepContext) -> WorkflowState:
+        ref = self.ref(ctx)
+        if ctx.github is None:
+            return WorkflowState(checked=False, ref=ref)
+        s = ctx.settings
+        text = ctx.github.file_text(s.owner, s.repo_name, f"{WORKFLOWS_DIR}/{s.workflow_file}", ref)
+        findings: tuple[Finding, ...] = ()
+        if text is not None:
+            expect = Expectations(values_as=s.github_values_as, registry=expected_registry(ctx))
+            findings = tuple(check_workflow(text, expect))
+        return WorkflowState(checked=True, ref=ref, on_ref=text is not None, findings=findings)
+
+    def plan(self, ctx: StepContext, observed: WorkflowState) -> StepPlan:
+        s = ctx.settings
+        ref = observed.ref
+        call = Call(
+            "github",
+            "dispatch_workflow",
+            {
+                "owner": s.owner,
+                "repo": s.repo_name,
+                "workflow": s.workflow_file,
+                "ref": ref,
+                "inputs": {},
+            },
+        )
+        change = Change(
+            Action.CREATE,
+            f"a run of {s.workflow_file} on {ref}",
+            f"run {s.workflow_file} on {ref!r} (like `gh workflow run {s.workflow_file} "
+            f"--repo {s.github_repo} --ref {ref}`) and follow it to the end",
+            calls=(call,),
+        )
+        notes: list[Note] = []
+        if not observed.checked:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    "Not checked with GitHub (no token): whether the workflow is on "
+                    f"{ref!r} is unknown. A token is needed to run it (set GH_TOKEN).",
+                )
+            )
+        elif not observed.on_ref:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    f"{WORKFLOWS_DIR}/{s.workflow_file} is not on {ref!r} yet, so GitHub will "
+                    "refuse to run it. Write it with the `workflow` command, then:\n"
+                    + commit_help(f"{WORKFLOWS_DIR}/{s.workflow_file}", ref),
+                )
+            )
+        notes += [f.to_note() for f in observed.findings]
+        return self.new_plan(changes=(change,), notes=tuple(notes))
+
+    # --- apply: dispatch, find the run, follow it ---------------------------------------------
+
+    def apply(self, ctx: StepContext, plan: StepPlan) -> StepResult:
+        if ctx.github is None:
+            raise RuntimeError(
+                "this step needs a GitHub token: set GH_TOKEN (or run gh auth login)"
+            )
+        start = len(ctx.sent)
+        s = ctx.settings
+        poll = self._poll_interval if self._poll_interval is not None else s.run_poll_seconds
+        timeout = self._timeout if self._timeout is not None else s.run_timeout_seconds
+        deadline = self._clock() + timeout
+        dispatch = plan.calls[0]
+        ref = str(dispatch.params["ref"])
+        # Runs that exist just before the dispatch cannot be the one it starts.
+        previous = self._run_ids(ctx, ref)
+        dispatched = ctx.send(dispatch) or {}
+        try:
+            run = self._find_run(ctx, dispatched, ref, previous, deadline, poll)
+        except RunNotFound as exc:
+            return self._result(ctx, start, Status.FAILED, error=str(exc))
+        progress = self._follow(ctx, int(run["id"]), deadline, poll)
+        outputs = {"run_id": str(progress.run_id), "run_url": progress.html_url}
+        if not progress.done:
+            minutes = max(1, round(timeout / 60))
+            return self._result(
+                ctx,
+                start,
+                Status.FAILED,
+                outputs=outputs,
+                error=(
+                    f"The run is still {progress.status} after {minutes} minute(s); it goes on "
+                    f"at {progress.html_url}. Watch it with: gh run watch {progress.run_id} "
+                    f"--repo {s.github_repo}"
+                ),
+            )
+        outputs["run_conclusion"] = progress.conclusion
+        if progress.conclusion == "success":
+            ctx.outputs.update(outputs)
+            return self._result(ctx, start, Status.DONE, outputs=outputs)
+        return self._failed_run(ctx, start, progress, outputs, ref)
+
+    def _run_ids(self, ctx: StepContext, ref: str) -> frozenset[int]:
+        s = ctx.settings
+        runs = ctx.github.list_runs(s.owner, s.repo_name, event="workflow_dispatch", branch=ref)
+        return frozenset(int(r["id"]) for r in runs)
+
+    def _find_run(
+        self,
+        ctx: StepContext,
+        dispatched: Mapping[str, Any],
+        ref: str,
+        previous: frozenset[int],
+        deadline: float,
+        poll: float,
+    ) -> dict[str, Any]:
+        s = ctx.settings
+        if dispatched.get("workflow_run_id"):
+            run: dict[str, Any] = ctx.github.run(
+                s.owner, s.repo_name, int(dispatched["workflow_run_id"])
+            )
+            return run
+        since = float(dispatched.get("dispatched_at") or time.time()) - CLOCK_SLACK_SECONDS
+        while True:
+            runs = ctx.github.list_runs(s.owner, s.repo_name, event="workflow_dispatch", branch=ref)
+            candidates = [
+                r
+                for r in runs
+                if int(r["id"]) not in previous
+                and _timestamp(str(r.get("created_at") or "1970-01-01T00:00:00Z")) >= since
+                and _same_workflow(r, s.workflow_file)
+            ]
+            if candidates:
+                return max(candidates, key=lambda r: (str(r.get("created_at")), int(r["id"])))
+            if self._clock() >= deadline:
+                raise RunNotFound(
+                    f"GitHub accepted the dispatch of {s.workflow_file} on {ref!r}, but no run "
+                    "showed up in time. Look at the Actions tab, or: gh run list --repo "
+                    f"{s.github_repo} --workflow {s.workflow_file} --limit 5"
+                )
+            self.sleep(poll)
+
+    def _follow(self, ctx: StepContext, run_id: int, deadline: float, poll: float) -> RunProgress:
+        s = ctx.settings
+        last: RunProgress | None = None
+        while True:
+            run = ctx.github.run(s.owner, s.repo_name, run_id)
+            jobs = ctx.github.run_jobs(s.owner, s.repo_name, run_id)
+            progress = progress_from(run, jobs)
+            if progress != last and self.on_progress is not None:
+                self.on_progress(progress)
+            last = progress
+            if progress.done or self._clock() >= deadline:
+                return progress
+            self.sleep(poll)
+
+    def _failed_run(
+        self,
+        ctx: StepContext,
+        start: int,
+        progress: RunProgress,
+        outputs: dict[str, str],
+        ref: str,
+    ) -> StepResult:
+        s = ctx.settings
+        failed = [j for j in progress.jobs if j.conclusion not in ("success", "skipped", "")]
+        parts = [f"The run ended {progress.conclusion}: {progress.html_url}"]
+        logs: list[str] = []
+        for job in failed:
+            where = f" at step {job.failed_step!r}" if job.failed_step else ""
+            parts.append(f"Job {job.name!r} {job.conclusion}{where}.")
+            try:
+                log = ctx.github.job_logs(s.owner, s.repo_name, job.job_id)
+            except Exception as exc:  # the log is a help, not a must: report and go on
+                parts.append(f"(Its log could not be read: {exc})")
+                continue
+            log = log[-LOG_TAIL_CHARS:]
+            logs.append(log)
+            tail = log_tail(log)
+            if tail:
+                parts.append("Last lines of its log:\n" + tail)
+        guidance = _classify("\n".join(logs), ctx, ref) if logs else []
+        return self._result(
+            ctx, start, Status.FAILED, outputs=outputs, error="\n".join(parts), guidance=guidance
+        )
+
+    def _result(
+        self,
+        ctx: StepContext,
+        start: int,
+        status: Status,
+        *,
+        outputs: dict[str, str] | None = None,
+        error: str = "",
+        guidance: list[Any] | None = None,
+    ) -> StepResult:
+        return StepResult(
+            self.number,
+            self.key,
+            self.title,
+            status,
+            calls=ctx.sent[start:],
+            outputs=dict(outputs or {}),
+            error=error,
+            guidance=list(guidance or []),
+        )
+
+
+def _same_workflow(run: Mapping[str, Any], workflow_file: str) -> bool:
+    path = str(run.get("path") or "")
+    return not path or path.split("@")[0].endswith("/" + workflow_file)
+
+
+def _classify(log: str, ctx: StepContext, ref: str) -> list[Any]:
+    """The catalogue's guidance for a failed run's log; [] if the catalogue is unavailable."""
+    try:
+        from wizard.troubleshoot import classify
+    except ImportError:
+        return []
+    try:
+        from wizard.runner import user_values
+
+        values: dict[str, str] = user_values(ctx)
+    except Exception:  # values only fill in commands; guidance without them still helps
+        values = {"github_repo": ctx.settings.github_repo, "region": ctx.region}
+    # The run's own facts make the catalogue's commands runnable as printed.
+    values["workflow"] = ctx.settings.workflow_file
+    values["ref"] = ref
+    return list(classify(log, values))
