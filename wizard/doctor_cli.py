@@ -133,9 +133,14 @@ def _aws(settings: Settings) -> Any:
     return Aws(profile=settings.profile, region=settings.region, endpoint_url=settings.endpoint_url)
 
 
-def github_for_doctor(settings: Settings, *, skip: bool = False) -> tuple[GitHubReader | None, str]:
+def github_for_doctor(
+    settings: Settings, *, skip: bool = False, injected: GitHubReader | None = None
+) -> tuple[GitHubReader | None, str]:
+    """The GitHub reader: an injected one (the sandbox's simulation) or a token found."""
     if skip:
         return None, "skipped (--no-github)"
+    if injected is not None:
+        return injected, ""
     if not settings.github_repo:
         return None, "no GitHub repository is configured"
     from wizard.doctor import find_github
@@ -188,7 +193,8 @@ def _doctor(args: argparse.Namespace) -> int:
     from wizard.doctor import check_setup
 
     _check_input(settings, needs=("role_name", "ecr_repository", "policy_name"))
-    github, why = github_for_doctor(settings, skip=args.no_github)
+    seams: dict[str, Any] = getattr(args, "seams", None) or {}
+    github, why = github_for_doctor(settings, skip=args.no_github, injected=seams.get("github"))
     return _emit(args, check_setup(_aws(settings), settings, github=github, github_unavailable=why))
 
 

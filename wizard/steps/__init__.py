@@ -20,11 +20,10 @@ AWS_STEPS: tuple[Step[Any], ...] = (
 )
 
 
-GITHUB_STEPS: tuple[Step[Any], ...] = (GitHubSecretsStep(), WorkflowRunStep())
-
-
 def all_steps() -> tuple[Step[Any], ...]:
-    return AWS_STEPS + GITHUB_STEPS
+    """The six steps. The GitHub steps are made anew each time: a face sets its own progress
+    callback on step 6, which must not leak into another face's run."""
+    return (*AWS_STEPS, GitHubSecretsStep(), WorkflowRunStep())
 
 
 def step_by_number(number: int) -> Step[Any]:
@@ -36,7 +35,6 @@ def step_by_number(number: int) -> Step[Any]:
 
 __all__ = [
     "AWS_STEPS",
-    "GITHUB_STEPS",
     "Step",
     "StepContext",
     "StepResult",

@@ -1,0 +1,68 @@
+"""The full-screen wizard in sandbox mode, driven with Pilot from welcome to verification."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from screens.app import WizardApp
+from screens.confirm import ConfirmScreen
+from screens.session import Session, StepState
+from screens.step_base import StepScreen
+from screens.verify import VerifyScreen
+from tests.test_app_support import settle, text_of
+from wizard.sandbox import box as sandbox_box
+from wizard.sandbox.box import open_sandbox
+from wizard.sandbox.run import GITHUB_SOURCE
+
+
+async def settled(pilot: Pilot[int]) -> None:
+    """`settle`, tolerating the plan a new plan replaced (exclusive workers cancel it)."""
+    for _ in range(5):
+        try:
+            await settle(pilot)
+            return
+        except WorkerCancelled:
+            await pilot.pause()
+    await settle(pilot)
+
+
+async def test_sandbox_walk_from_welcome_to_verification(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sandbox_box, "POLL_SECONDS", 0.1)
+    with open_sandbox(run_seconds=0.6) as box:
+        session = Session(
+            box.settings(),
+            config_path=box.config_path,
+            github=box.github,
+            token_source=GITHUB_SOURCE,
+        )
+        app = WizardApp(session, blink=False)
+        app.title = box.title
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settled(pilot)
+            assert "SANDBOX" in app.title
+            assert f"AWS endpoint: {box.url}" in text_of(app, "#detected")
+            await pilot.press("enter")
+            for number in range(1, 7):
+                await settled(pilot)
+                screen = app.screen
+                assert isinstance(screen, StepScreen) and screen.number == number
+                if number in (5, 6):
+                    assert "simulated GitHub of the sandbox" in text_of(app, "#token-status")
+                await pilot.press("ctrl+g")
+                await pilot.pause()
+                assert isinstance(app.screen, ConfirmScreen)
+                await pilot.press("y")
+                await settled(pilot)
+                assert session.states[number] is StepState.DONE, text_of(app, "#status")
+                await pilot.press("ctrl+n")
+            assert "success" in session.outputs.get("run_conclusion", "")
+            await settled(pilot)
+            assert isinstance(app.screen, VerifyScreen)
+            shown = text_of(app, "#verify-result")
+            assert "latest and 0.1.0-" in shown and "are the same image" in shown
+            helm = app.screen.helm
+            assert "# Production (immutable)" in helm and "hello-ecr:latest" in helm

@@ -1,0 +1,134 @@
+"""The sandbox as the CLI uses it: the flags, and running any face inside an open sandbox.
+
+wizard/cli.py adds the flags (`add_sandbox_arguments`) and, when `--sandbox` is given, hands
+its own dispatch to `run_sandboxed`, which opens the sandbox, points the answers at it and
+injects the simulated GitHub as `args.seams` (keyword arguments for each face).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.sandbox.box import Sandbox
+    from wizard.settings import Settings
+
+EXIT_USAGE = 2
+SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify")
+GITHUB_SOURCE = "simulated GitHub of the sandbox (no token needed)"
+
+
+def add_sandbox_arguments(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """On the top-level parser the flags default to off; on a subcommand they are only set
+    when given, so `--sandbox apply` and `apply --sandbox` mean the same."""
+    group = parser.add_argument_group("sandbox: try it with no AWS account and no GitHub token")
+    group.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="run against an AWS emulator and a simulated GitHub inside this process; "
+        "nothing leaves this machine (needs: pip install 'ecr-oidc-wizard[sandbox]')",
+    )
+    group.add_argument(
+        "--sandbox-fail",
+        metavar="SERVICE:ACTION",
+        default="" if top else argparse.SUPPRESS,
+        help="in the sandbox, be an IAM user lacking this permission (e.g. iam:CreateRole) to "
+        "see a failure and its guidance; implies --sandbox",
+    )
+
+
+def wants_sandbox(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "sandbox", False) or getattr(args, "sandbox_fail", ""))
+
+
+def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
+    """Open a sandbox, point `args` at it, run `dispatch()` inside it, close it."""
+    from wizard.cli import UsageError, _print_lines
+    from wizard.sandbox.box import SandboxUnavailable, open_sandbox
+
+    try:
+        with open_sandbox(fail=str(getattr(args, "sandbox_fail", "") or "")) as box:
+            try:
+                settings = prepare(args, box)
+            except UsageError as exc:
+                _print_lines([str(exc), "Nothing was sent."], stderr=True)
+                return EXIT_USAGE
+            # On stdout with the rest, unless stdout is for a JSON document.
+            to_stderr = bool(getattr(args, "json", False))
+            _print_lines(box.banner(), stderr=to_stderr)
+            if args.command in ("doctor", "verify"):
+                seed(box, settings, stderr=to_stderr)
+            code = dispatch()
+            if code == 0 and _ran_workflow(args):
+                code = show_verification(args)
+            return code
+    except SandboxUnavailable as exc:
+        _print_lines([str(exc)], stderr=True)
+        return EXIT_USAGE
+
+
+def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
+    """Point the answers at the sandbox (its own config file, endpoint and no profile) and
+    commit the workflow those answers make to the simulated repository."""
+    from wizard.cli import resolve
+    from wizard.github_cli import github_overrides
+
+    # The person's config file and profile are never read or written in the sandbox.
+    args.config = box.config_path
+    args.profile = None
+    args.endpoint_url = box.url
+    if args.command in ("plan", "apply") and not getattr(args, "only", None):
+        args.only = [1, 2, 3, 4, 5, 6]
+    settings, _, _ = resolve(args)
+    settings = settings.merged(github_overrides(args))
+    box.commit_workflow(settings)
+    args.seams = {"github": box.github, "github_source": GITHUB_SOURCE, "banner": box.title}
+    return settings
+
+
+def _ran_workflow(args: argparse.Namespace) -> bool:
+    only = getattr(args, "only", None) or ()
+    return args.command == "apply" and 6 in only and not getattr(args, "json", False)
+
+
+def show_verification(args: argparse.Namespace) -> int:
+    """After a sandbox run, what it pushed: there is no later `verify` against this sandbox."""
+    from wizard.cli import _print_lines, resolve
+    from wizard.github_cli import github_overrides, verify_command
+
+    settings, remembered, _ = resolve(args)
+    settings = settings.merged(github_overrides(args))
+    _print_lines(["", "Verification (what `ecr-oidc-wizard verify` shows):"])
+    return verify_command(settings, public_uri=remembered.created.get("repository_uri", ""))
+
+
+def seed(box: Sandbox, settings: Settings, *, stderr: bool = False) -> None:
+    """`doctor` and `verify` need something to look at: do the six steps first, quietly."""
+    from wizard.cli import _print_lines
+    from wizard.github_cli import attach_github
+    from wizard.plan_text import result_line
+    from wizard.runner import apply_run, plan_steps
+    from wizard.steps import all_steps
+    from wizard.steps.base import StepContext
+
+    _print_lines(
+        [
+            "SANDBOX · doing steps 1–6 first (as `apply --sandbox --yes` would), so there is "
+            "something to check:"
+        ],
+        stderr=stderr,
+    )
+    steps = list(all_steps())
+    ctx = StepContext(settings=settings, aws=box.aws(settings.region))
+    attach_github(ctx, steps, required=True, github=box.github)
+    run = plan_steps(ctx, steps)
+    if run.failed is None:
+        apply_run(ctx, run)
+    lines = [f"  {result_line(result)}" for result in run.results]
+    failed = run.failed
+    if failed is not None:
+        lines.append(f"  ✗ Step {failed.step} · {failed.title}: {failed.error.splitlines()[0]}")
+    _print_lines(lines, stderr=stderr)
