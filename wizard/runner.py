@@ -113,7 +113,8 @@ def apply_run(
                 result = item.step.apply(ctx, item.plan)
             except Exception as exc:
                 result = failure(item.step, ctx, exc, start)
-                stopped = True
+            # A step may also report failure without raising (a workflow run that failed).
+            stopped = result.status is Status.FAILED
         run.results.append(result)
         if on_result is not None:
             on_result(result)
