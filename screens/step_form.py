@@ -1,0 +1,286 @@
+"""A step screen's form: its layout, the inputs bound to Settings, the JSON document (steps 3
+and 4), and the status line and buttons that say what can be done now.
+
+Planning and applying are the next layer (`screens.step_workers`); `screens.step_base` adds the
+keys, the other actions and the help.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
+    Switch,
+)
+
+from screens.session import Session, StepState
+from screens.step_field import Field
+from screens.widgets.guidance_panel import GuidancePanel
+from screens.widgets.navigator import StepNavigator
+from screens.widgets.plan_view import PlanView
+from screens.widgets.policy_preview import PolicyPreview
+from wizard import validate
+from wizard.plan import StepPlan
+from wizard.runner import Run
+from wizard.steps.base import Step, StepContext, StepResult
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+
+class StepForm(Screen[None]):
+    number: ClassVar[int]
+    fields: ClassVar[tuple[Field, ...]] = ()
+    # Steps 3 and 4 show (and let a person edit) the JSON document they send.
+    has_document: ClassVar[bool] = False
+
+    def __init__(self, step: Step[Any]) -> None:
+        super().__init__()
+        self.step = step
+        self.run: Run | None = None
+        self.results: list[StepResult] = []
+        self.errors: list[validate.FieldError] = []
+        self.busy = ""  # "", "plan" or "apply"
+        self.stale = True
+        self.policy_invalid = False
+        self._replan_timer: Timer | None = None
+
+    # --- shape ----------------------------------------------------------------------------
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    @property
+    def session(self) -> Session:
+        return self.wizard.session
+
+    @property
+    def plan(self) -> StepPlan | None:
+        return self.run.plans[0] if self.run is not None and self.run.plans else None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield StepNavigator(
+                self.wizard.step_titles, self.session.states, str(self.number), id="navigator"
+            )
+            with VerticalScroll(id="main"):
+                yield Static(f"Step {self.number} of 6 · {self.step.title}", classes="step-title")
+                yield Static(self.step.purpose, classes="step-purpose")
+                with Vertical(id="form"):
+                    for field in self.fields:
+                        yield from self.compose_field(field)
+                yield Static("", id="other-errors")
+                yield from self.compose_extra()
+                if self.has_document:
+                    yield PolicyPreview(
+                        self.document_name(),
+                        check=self.check_document,
+                        blink=self.wizard.blink,
+                        id="policy",
+                    )
+                yield Static("", id="status")
+                yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+                yield GuidancePanel(id="guidance")
+                yield PlanView(id="plan")
+                with Horizontal(id="actions"):
+                    yield Button("Plan (^r)", id="do-plan")
+                    yield Button("Apply (^g)", id="do-apply", variant="primary")
+                    yield Button("Next step (^n)", id="do-next")
+        yield Footer()
+
+    def compose_field(self, field: Field) -> ComposeResult:
+        value = getattr(self.session.settings, field.name)
+        widget_id = f"field-{field.name}"
+        with Vertical(classes="field"):
+            if field.kind == "switch":
+                with Horizontal(classes="switch-row"):
+                    yield Switch(bool(value), id=widget_id)
+                    yield Label(field.caption, classes="switch-label")
+            else:
+                yield Label(field.caption, classes="field-label")
+                if field.kind == "choice":
+                    yield Select(
+                        [(c, c) for c in field.choices],
+                        value=value if value in field.choices else Select.NULL,
+                        allow_blank=value not in field.choices,
+                        id=widget_id,
+                    )
+                else:
+                    text = ", ".join(value) if field.kind == "list" else str(value)
+                    box = Input(text, placeholder=field.placeholder, id=widget_id)
+                    box.cursor_blink = self.wizard.blink
+                    yield box
+            yield Static("", id=f"error-{field.name}", classes="field-error")
+
+    def compose_extra(self) -> ComposeResult:
+        """Step-specific widgets between the inputs and the document."""
+        yield from ()
+
+    def document_name(self) -> str:
+        return ""
+
+    def check_document(self, document: dict[str, Any]) -> tuple[list[str], bool]:
+        return [], False
+
+    def validate_steps(self) -> tuple[int, ...]:
+        return (self.number,)
+
+    def extra_errors(self) -> list[str]:
+        """Input problems the engine reports outside wizard.validate (GitHub side)."""
+        return []
+
+    def prepare(self, ctx: StepContext, *, applying: bool) -> list[str]:
+        """Runs in the worker before planning or applying; returns lines to show."""
+        return []
+
+    # --- status and what can be done now --------------------------------------------------
+
+    def set_state(self, state: StepState) -> None:
+        self.session.states[self.number] = state
+        self.query_one(StepNavigator).update_states(self.session.states)
+
+    def set_status(self, text: str, style: str = "") -> None:
+        self.query_one("#status", Static).update(Content.styled(text, style))
+
+    def _sync(self) -> None:
+        self.query_one("#do-plan", Button).disabled = self.check_action("plan", ()) is not True
+        self.query_one("#do-apply", Button).disabled = self.check_action("apply", ()) is not True
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "plan":
+            return None if self.busy or self.errors else True
+        if action == "apply":
+            plan = self.plan
+            ready = (
+                not self.busy
+                and not self.errors
+                and not self.stale
+                and not self.policy_invalid
+                and plan is not None
+                and plan.has_changes
+            )
+            return True if ready else None
+        if action == "cancel":
+            return bool(self.busy)
+        if action in ("edit_policy", "reset_policy"):
+            return self.has_document
+        if action == "retry":
+            return self.query_one(GuidancePanel).shown and not self.busy
+        if action == "copy_commands":
+            return bool(self.query_one(GuidancePanel).commands)
+        return True
+
+    # --- inputs ---------------------------------------------------------------------------
+
+    def _field(self, widget_id: str | None) -> Field | None:
+        for field in self.fields:
+            if widget_id == f"field-{field.name}":
+                return field
+        return None
+
+    def _set_field(self, widget_id: str | None, raw: Any) -> None:
+        field = self._field(widget_id)
+        if field is None:
+            return
+        if field.kind == "list":
+            value: Any = [part.strip() for part in str(raw).split(",") if part.strip()]
+        elif field.kind == "switch":
+            value = bool(raw)
+        else:
+            value = str(raw).strip() if raw is not Select.NULL else ""
+        if getattr(self.session.settings, field.name) == value:
+            return
+        self.session.update(**{field.name: value})
+        self.revalidate()
+        self.mark_stale()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._set_field(event.input.id, event.value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._set_field(event.select.id, event.value)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self._set_field(event.switch.id, event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._field(event.input.id) is not None and not self.errors:
+            self.action_plan()
+
+    def revalidate(self) -> None:
+        self.errors = validate.settings_errors(self.session.settings, steps=self.validate_steps())
+        self.errors += [validate.FieldError("", "engine", e) for e in self.extra_errors()]
+        shown = {f.name for f in self.fields}
+        for field in self.fields:
+            mine = [e.message for e in self.errors if e.field == field.name]
+            self.query_one(f"#error-{field.name}", Static).update(
+                Content("\n").join(Content.styled(f"✗ {m}", "$error") for m in mine)
+            )
+            self.query_one(f"#field-{field.name}").set_class(bool(mine), "-invalid")
+        others = [e.message for e in self.errors if e.field not in shown]
+        self.query_one("#other-errors", Static).update(
+            Content("\n").join(
+                Content.styled(f"✗ {m} (asked on another step)", "$error") for m in others
+            )
+        )
+        self._sync()
+
+    def mark_stale(self) -> None:
+        self.stale = True
+        self.results = []  # the answers changed: what was applied no longer describes them
+        if self.run is not None and not self.busy:
+            self.set_status("Answers changed: ^r plans again with the new values.", "$warning")
+        self._sync()
+
+    # --- the document (steps 3, 4) --------------------------------------------------------
+
+    def on_policy_preview_edited(self, event: PolicyPreview.Edited) -> None:
+        self.policy_invalid = event.document is None
+        if event.document is not None:
+            self.session.overrides[self.number] = event.document
+            self.mark_stale()
+            # Re-plan shortly after typing stops so the plan shows what the edit changes.
+            if self._replan_timer is not None:
+                self._replan_timer.stop()
+            self._replan_timer = self.set_timer(0.8, self._replan_after_edit)
+        self._sync()
+
+    def _replan_after_edit(self) -> None:
+        if not self.errors and not self.busy:
+            self.action_plan()
+
+    def action_edit_policy(self) -> None:
+        preview = self.query_one(PolicyPreview)
+        if preview.editing:
+            preview.stop_editing()
+            self.query_one("#do-apply", Button).focus()
+        else:
+            preview.start_editing()
+
+    def action_reset_policy(self) -> None:
+        self.session.overrides.pop(self.number, None)
+        self.policy_invalid = False
+        self.query_one(PolicyPreview).reset()
+        self.mark_stale()
+        self.action_plan()
+
+    def action_plan(self) -> None:
+        """Read what exists and show the plan. Declared here because an edit or a submitted
+        field plans again; `StepWorkers` does the planning, in a thread worker."""
+        raise NotImplementedError

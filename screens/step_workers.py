@@ -1,0 +1,311 @@
+"""Planning and applying a step in thread workers whose answers come back as messages, so the
+screen keeps answering keys.
+
+Every run has a generation number: the answer of a run that was cancelled or replaced is
+ignored. Cancelling an apply stops before the next call (`StepCancelled`), never inside one.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from textual import work
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import ProgressBar
+from textual.worker import get_current_worker
+
+from screens.confirm import ConfirmScreen
+from screens.session import StepState
+from screens.step_form import StepForm
+from screens.widgets.guidance_panel import GuidancePanel
+from screens.widgets.plan_view import PlanView
+from screens.widgets.policy_preview import PolicyPreview
+from wizard import plan_text
+from wizard.plan import Call
+from wizard.runner import Run, apply_run, describe_error, plan_steps
+from wizard.steps.base import Status, Step, StepResult
+
+
+class StepCancelled(BaseException):
+    """Raised between calls when cancel was asked; BaseException so the runner's
+    `except Exception` (which turns errors into guidance) lets it through."""
+
+
+class StepWorkers(StepForm):
+    # The messages are StepScreen's to the rest of the app: `namespace` keeps their handler
+    # names (on_step_screen_planned, ...) what they were when they were declared there.
+    class Planned(Message, namespace="step_screen"):
+        def __init__(self, generation: int, run: Run, extra: list[str]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.run = run
+            # Lines the screen's `prepare` produced (e.g. what GitHub said about the repo).
+            self.extra = extra
+
+    class Progress(Message, namespace="step_screen"):
+        def __init__(self, generation: int, call: Call) -> None:
+            super().__init__()
+            self.generation = generation
+            self.call = call
+
+    class Applied(Message, namespace="step_screen"):
+        def __init__(self, generation: int, results: list[StepResult]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.results = results
+
+    class Cancelled(Message, namespace="step_screen"):
+        def __init__(self, generation: int, sent: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.sent = sent
+
+    class Crashed(Message, namespace="step_screen"):
+        def __init__(self, generation: int, text: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.text = text
+
+    def __init__(self, step: Step[Any]) -> None:
+        super().__init__(step)
+        self.calls_done = 0
+        self._generation = 0
+        self._cancel = threading.Event()
+        self._apply_after_plan = False
+        # Said once more after the next plan (which otherwise replaces the status line).
+        self._notice = ""
+
+    # --- planning -------------------------------------------------------------------------
+
+    def action_plan(self) -> None:
+        if self.check_action("plan", ()) is not True:
+            self.app.bell()
+            return
+        if self.query_one(GuidancePanel).shown:
+            # After a failure, planning again is a retry: ask to apply what remains.
+            self._apply_after_plan = True
+        self.busy = "plan"
+        self._generation += 1
+        self._cancel.clear()
+        self.query_one(GuidancePanel).clear()
+        self.set_status("… Reading what exists (read-only calls). esc cancels.", "$accent")
+        bar = self.query_one(ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self.set_state(StepState.RUNNING)
+        self._sync()
+        self.plan_worker(self._generation)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="step")
+    def plan_worker(self, generation: int) -> None:
+        ctx = self.session.context()
+        try:
+            extra = self.prepare(ctx, applying=False)
+            run = plan_steps(ctx, [self.step])
+        except Exception as exc:  # the engine turns AWS errors into results; this is a bug
+            self.post_message(self.Crashed(generation, describe_error(exc)))
+            return
+        self.post_message(self.Planned(generation, run, extra))
+
+    def on_step_screen_planned(self, message: Planned) -> None:
+        if message.generation != self._generation:
+            return
+        self._finish_busy()
+        self.run = message.run
+        self.stale = False
+        failed = message.run.failed
+        if failed is not None:
+            self._show_failure(failed, "Could not read what exists; nothing was changed.")
+            return
+        plan = self.plan
+        assert plan is not None
+        self.query_one(PlanView).show_plan(
+            plan, self.results, documents=not self.has_document, before=message.extra
+        )
+        if self.has_document:
+            for change in plan.changes:
+                if change.document is not None:
+                    self.query_one(PolicyPreview).show_document(
+                        change.document, edited=self.number in self.session.overrides
+                    )
+        notice, self._notice = self._notice, ""
+        if notice:
+            self.set_state(StepState.PLANNED if plan.has_changes else StepState.DONE)
+            self.set_status(notice, "$warning")
+        elif plan.has_changes and self.results:
+            # Some steps always have something to send again (a secret cannot be read back,
+            # a test run is new each time): what was applied stays done.
+            self.set_state(StepState.DONE)
+            done = [plan_text.result_line(r) for r in self.results]
+            self.set_status(" ".join([*done, "^g would send the plan below again."]), "$success")
+        elif plan.has_changes:
+            self.set_state(StepState.PLANNED)
+            self.set_status("Planned. Review it, then ^g applies (you confirm first).", "$accent")
+        else:
+            self.set_state(StepState.DONE)
+            done = [plan_text.result_line(r) for r in self.results]
+            self.set_status(
+                " ".join([*done, "Nothing (more) to change: this step matches the plan."]),
+                "$success",
+            )
+            self._remember()
+        self._sync()
+        if self._apply_after_plan:
+            self._apply_after_plan = False
+            if plan.has_changes:
+                self.action_apply()
+
+    # --- applying -------------------------------------------------------------------------
+
+    def action_apply(self) -> None:
+        plan = self.plan
+        if self.check_action("apply", ()) is not True or plan is None:
+            self.app.bell()
+            return
+        lines = [*plan_text.plan_lines(plan, documents=True), "", plan_text.summary_line([plan])]
+        if plan.widens_access:
+            question = "This plan WIDENS access (see the notes marked !!). Apply anyway?"
+        else:
+            question = f"Send these {len(plan.calls)} call(s) to AWS?"
+            if self.number >= 5:
+                question = f"Send these {len(plan.calls)} call(s) to GitHub?"
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Step {self.number} · {self.step.title}",
+                lines,
+                question,
+                danger=plan.widens_access,
+            ),
+            self._confirmed,
+        )
+
+    def _confirmed(self, answer: bool | None) -> None:
+        if not answer or self.run is None or self.plan is None:
+            self.set_status("Not applied: nothing was sent.", "$text-muted")
+            return
+        self.busy = "apply"
+        self._generation += 1
+        self._cancel.clear()
+        self.calls_done = 0
+        self.query_one(GuidancePanel).clear()
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(len(self.plan.calls), 1), progress=0)
+        bar.display = True
+        self.set_state(StepState.RUNNING)
+        self.set_status("… Applying. esc cancels before the next call.", "$accent")
+        self._sync()
+        self.apply_worker(self._generation, self.run)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="step")
+    def apply_worker(self, generation: int, run: Run) -> None:
+        worker = get_current_worker()
+
+        def on_call(call: Call) -> None:
+            if self._cancel.is_set() or worker.is_cancelled:
+                raise StepCancelled
+            self.post_message(self.Progress(generation, call))
+
+        ctx = self.session.context(on_call=on_call)
+        try:
+            self.prepare(ctx, applying=True)
+            results = apply_run(ctx, run)
+        except StepCancelled:
+            self.post_message(self.Cancelled(generation, len(ctx.sent)))
+            return
+        except Exception as exc:  # the runner turns step errors into results; this is a bug
+            self.post_message(self.Crashed(generation, describe_error(exc)))
+            return
+        self.post_message(self.Applied(generation, results))
+
+    def on_step_screen_progress(self, message: Progress) -> None:
+        if message.generation != self._generation:
+            return
+        self.calls_done += 1
+        total = len(self.plan.calls) if self.plan else 1
+        call = message.call
+        self.query_one(ProgressBar).update(progress=self.calls_done - 1)
+        self.set_status(
+            f"… Call {self.calls_done} of {total}: {call.service} {call.operation}. "
+            "esc cancels before the next call.",
+            "$accent",
+        )
+
+    def on_step_screen_applied(self, message: Applied) -> None:
+        if message.generation != self._generation:
+            return
+        self._finish_busy()
+        result = message.results[0] if message.results else None
+        if result is None:
+            return
+        if result.status is Status.FAILED:
+            self._show_failure(result, "")
+            self._remember()
+            return
+        self.results = [result]
+        self.set_state(StepState.DONE)
+        self.set_status(plan_text.result_line(result), "$success")
+        self._remember()
+        self.notify(plan_text.result_line(result), title="Step applied")
+        # Plan again so the screen shows what now exists (a second run changes nothing).
+        self.stale = True
+        self.action_plan()
+
+    def action_cancel(self) -> None:
+        if self.busy == "plan":
+            self._generation += 1  # its answer will be ignored: reads change nothing
+            for worker in self.workers:
+                worker.cancel()
+            self._finish_busy()
+            self.set_state(StepState.NOT_STARTED if self.run is None else StepState.PLANNED)
+            self.set_status("Planning cancelled. ^r plans again.", "$warning")
+            self._sync()
+        elif self.busy == "apply":
+            self._cancel.set()
+            for worker in self.workers:
+                worker.cancel()
+            self.set_status(
+                "Cancelling: the call in progress finishes, nothing after it is sent.", "$warning"
+            )
+
+    def on_step_screen_cancelled(self, message: Cancelled) -> None:
+        if message.generation != self._generation:
+            return
+        self._finish_busy()
+        self.set_status(
+            f"Cancelled after {message.sent} call(s); what was sent is kept. "
+            "Planning again shows what remains.",
+            "$warning",
+        )
+        self.stale = True
+        self._notice = (
+            f"Cancelled after {message.sent} call(s); what was sent is kept. "
+            "The plan below shows what remains."
+        )
+        self.action_plan()
+
+    def on_step_screen_crashed(self, message: Crashed) -> None:
+        if message.generation != self._generation:
+            return
+        self._finish_busy()
+        self.set_state(StepState.FAILED)
+        self.set_status(f"✗ {message.text}", "$error bold")
+        self._sync()
+
+    def _finish_busy(self) -> None:
+        self.busy = ""
+        self.query_one(ProgressBar).display = False
+
+    def _show_failure(self, result: StepResult, status: str) -> None:
+        self.set_state(StepState.FAILED)
+        panel = self.query_one(GuidancePanel)
+        panel.show_failure(result)
+        self.set_status(status or f"✗ Step {self.number} failed; see below.", "$error bold")
+        self._sync()
+        self.call_after_refresh(self.query_one("#main", VerticalScroll).scroll_to_widget, panel)
+
+    def _remember(self) -> None:
+        problem = self.session.remember([self.plan] if self.plan is not None else [])
+        if problem:
+            self.notify(problem, severity="warning")

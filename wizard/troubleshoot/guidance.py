@@ -1,0 +1,346 @@
+"""From an error (exception or pasted text) to the catalogue's cases, filled with known values.
+
+Pure: stdlib only, no I/O, no boto3 or UI imports. Matching reads the error's text, its error
+code and its class names (and those of what caused it); filling takes the caller's values, then
+facts read in the message itself, then readable placeholders like `<REGION>`.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from wizard.troubleshoot.catalogue import _PERMISSION, CASES, Case
+
+
+@dataclass(frozen=True)
+class Guidance:
+    case: str
+    title: str
+    cause: str
+    fix: str
+    commands: tuple[str, ...]
+    missing_permission: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "case": self.case,
+            "title": self.title,
+            "cause": self.cause,
+            "fix": self.fix,
+            "commands": list(self.commands),
+            "missing_permission": self.missing_permission,
+        }
+
+
+def _compile(case: Case) -> tuple[tuple[re.Pattern[str], ...], ...]:
+    return tuple(tuple(re.compile(p, re.IGNORECASE) for p in group) for group in case.match)
+
+
+_COMPILED: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
+    case.id: _compile(case) for case in CASES
+}
+_PERMISSION_RE = re.compile(r"not authorized to perform:?\s{1,5}(" + _PERMISSION + ")", re.I)
+
+
+# --- Reading the error ----------------------------------------------------------------------------
+
+
+def _safe_str(obj: object) -> str:
+    # A broken __str__ must not turn guidance into a second crash.
+    try:
+        return str(obj)
+    except Exception:
+        return ""
+
+
+def _client_error_parts(exc: BaseException) -> list[str]:
+    """Code and message of a botocore ClientError, duck-typed so botocore is never imported."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, Mapping):
+        return []
+    error = response.get("Error")
+    if not isinstance(error, Mapping):
+        return []
+    return [_safe_str(error.get(key, "")) for key in ("Code", "Message", "message")]
+
+
+def _exception_text(exc: BaseException) -> list[str]:
+    # Class names count: NoCredentialsError and friends say little in their message alone.
+    names = [f"{cls.__module__}.{cls.__qualname__}" for cls in type(exc).__mro__]
+    return [*names, *_client_error_parts(exc), _safe_str(exc)]
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it: a wrapped ClientError still names the real failure."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(seen) < 10 and all(current is not s for s in seen):
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _haystack(source: BaseException | str) -> str:
+    if isinstance(source, BaseException):
+        return "\n".join(part for exc in _chain(source) for part in _exception_text(exc))
+    return source if isinstance(source, str) else _safe_str(source)
+
+
+def _matches(case: Case, text: str) -> bool:
+    return any(all(p.search(text) for p in group) for group in _COMPILED[case.id])
+
+
+def _missing_permission(text: str) -> str | None:
+    found = _PERMISSION_RE.search(text)
+    return found.group(1) if found else None
+
+
+# --- Facts read from the message ------------------------------------------------------------------
+
+_FACT_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), keys)
+    for pattern, keys in (
+        (
+            r"arn:(aws[a-z-]{0,10}):ecr:([a-z0-9-]{1,30}):(\d{12}):repository/"
+            r"([a-z0-9][a-z0-9._/-]{0,255})",
+            ("partition", "region", "account_id", "ecr_repository"),
+        ),
+        (
+            r"(\d{12})\.dkr\.ecr\.([a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?",
+            ("registry", "account_id", "region"),
+        ),
+        (r"repository with name '([^'\s]{1,256})'", ("ecr_repository",)),
+        (r"registry with id '(\d{12})'", ("account_id",)),
+        (r"in the '([^'\s]{1,256})' repository", ("ecr_repository",)),
+        (
+            r"arn:(aws[a-z-]{0,10}):sts::(\d{12}):assumed-role/(?!AWSReservedSSO_)"
+            r"([\w+=,.@-]{1,64})/",
+            ("partition", "account_id", "role_name"),
+        ),
+        (
+            r"arn:(aws[a-z-]{0,10}):iam::(\d{12}):role/(?:[\w+=,.@-]{1,64}/){0,5}"
+            r"([\w+=,.@-]{1,64})",
+            ("partition", "account_id", "role_name"),
+        ),
+        (r"Role with name ([\w+=,.@-]{1,64}) already exists", ("role_name",)),
+        (r"arn:(aws[a-z-]{0,10}):(?:iam|sts)::(\d{12}):", ("partition", "account_id")),
+        (
+            r"repos/([\w.-]{1,100}/[\w.-]{1,100})/actions/workflows/([\w.-]{1,255})/dispatches",
+            ("github_repo", "workflow"),
+        ),
+        (r"/repos/([\w.-]{1,100}/[\w.-]{1,100})", ("github_repo",)),
+        (r"could not find any workflows? named ([\w.-]{1,255})", ("workflow",)),
+        (r"No ref found for: ?([\w./-]{1,255})", ("ref",)),
+        (r"The config profile \(([\w.@+-]{1,128})\) could not", ("profile",)),
+        (
+            r"https?://[a-z0-9-]{1,30}\.([a-z]{2}(?:-[a-z]{1,10}){1,3}-\d{1,2})\.amazonaws\.com",
+            ("region",),
+        ),
+    )
+)
+
+
+def _principal_arn(text: str) -> str | None:
+    """The IAM ARN to simulate for the caller; a session ARN is turned into its role's ARN."""
+    user = re.search(r"(arn:aws[a-z-]{0,10}:iam::\d{12}:user/[\w+=,.@/-]{1,512})", text)
+    if user:
+        return user.group(1)
+    session = re.search(
+        r"arn:(aws[a-z-]{0,10}):sts::(\d{12}):assumed-role/([\w+=,.@-]{1,64})/", text
+    )
+    if session:
+        partition, account, role = session.groups()
+        return f"arn:{partition}:iam::{account}:role/{role}"
+    return None
+
+
+def _facts(text: str) -> dict[str, str]:
+    """Values the message itself reveals; the first mention of each wins."""
+    facts: dict[str, str] = {}
+    for pattern, keys in _FACT_PATTERNS:
+        found = pattern.search(text)
+        if found:
+            for key, value in zip(keys, found.groups(), strict=True):
+                facts.setdefault(key, value.rstrip("./-_"))
+    principal = _principal_arn(text)
+    if principal:
+        facts["principal_arn"] = principal
+    return facts
+
+
+def _from_role_arn(values: dict[str, str]) -> None:
+    found = re.fullmatch(r"arn:(aws[a-z-]*):iam::(\d{12}):role/(?:.*/)?([^/]+)", values["role_arn"])
+    if found:
+        for key, value in zip(
+            ("partition", "account_id", "role_name"), found.groups(), strict=True
+        ):
+            values.setdefault(key, value)
+
+
+# --- Filling the templates ------------------------------------------------------------------------
+
+_PLACEHOLDERS: dict[str, str] = {
+    "account_id": "<ACCOUNT_ID>",
+    "region": "<REGION>",
+    "ecr_repository": "<REPOSITORY>",
+    "role_name": "<ROLE_NAME>",
+    "policy_name": "<POLICY_NAME>",
+    "github_repo": "<OWNER/REPO>",
+    "workflow": "<WORKFLOW_FILE>",
+    "ref": "<BRANCH>",
+    "profile": "<PROFILE>",
+    "missing_permission": "<ACTION>",
+    "principal_arn": "<YOUR_PRINCIPAL_ARN>",
+}
+
+
+def _known_values(values: Mapping[str, str] | None, text: str) -> dict[str, str]:
+    """The caller's values, completed by what the message says; the caller's always win."""
+    known = {k: v.strip() for k, v in (values or {}).items() if isinstance(v, str) and v.strip()}
+    if "role_arn" in known:
+        _from_role_arn(known)
+    for key, value in _facts(text).items():
+        known.setdefault(key, value)
+    return known
+
+
+def _fields(known: Mapping[str, str], quote: Callable[[str], str]) -> dict[str, str]:
+    """Every template field. Real values go through `quote` (for commands); placeholders don't,
+    so a command reads `--region <REGION>` rather than `--region '<REGION>'`."""
+
+    def get(key: str) -> str:
+        return quote(known[key]) if key in known else _PLACEHOLDERS[key]
+
+    partition = quote(known.get("partition", "aws"))
+    china = known.get("partition") == "aws-cn"
+    account, region = get("account_id"), get("region")
+    out = {key: get(key) for key in _PLACEHOLDERS}
+    out.update(_ref_fields(known.get("ref", ""), quote))
+    out.update(
+        partition=partition,
+        audience="sts.amazonaws.com.cn" if china else "sts.amazonaws.com",
+        registry=(
+            quote(known["registry"])
+            if "registry" in known
+            else f"{account}.dkr.ecr.{region}.amazonaws.com" + (".cn" if china else "")
+        ),
+        role_arn=(
+            quote(known["role_arn"])
+            if "role_arn" in known
+            else f"arn:{partition}:iam::{account}:role/{get('role_name')}"
+        ),
+        provider_arn=(
+            f"arn:{partition}:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
+        ),
+        repository_arn=f"arn:{partition}:ecr:{region}:{account}:repository/{get('ecr_repository')}",
+    )
+    return out
+
+
+def _ref_fields(ref: str, quote: Callable[[str], str]) -> dict[str, str]:
+    """`ref_name` for gh (a branch or tag name) and `claim_ref` for a sub claim (a full ref)."""
+    if not ref:
+        return {"ref_name": _PLACEHOLDERS["ref"], "claim_ref": "refs/heads/" + _PLACEHOLDERS["ref"]}
+    name = re.sub(r"^refs/(?:heads|tags)/", "", ref)
+    full = ref if ref.startswith("refs/") else f"refs/heads/{ref}"
+    return {"ref_name": quote(name), "claim_ref": quote(full)}
+
+
+def _quote(value: str) -> str:
+    return shlex.quote(value)
+
+
+def _plain(value: str) -> str:
+    return value
+
+
+def _render(case: Case, known: dict[str, str], permission: str | None) -> Guidance:
+    if permission and case.names_permission:
+        known = {**known, "missing_permission": permission}
+    prose = _fields(known, _plain)
+    shell = _fields(known, _quote)
+    return Guidance(
+        case=case.id,
+        title=case.title.format_map(prose),
+        cause=case.cause.format_map(prose),
+        fix=case.fix.format_map(prose),
+        commands=tuple(command.format_map(shell) for command in case.commands),
+        missing_permission=permission if case.names_permission else None,
+    )
+
+
+# --- Public API -----------------------------------------------------------------------------------
+
+
+def classify(
+    source: BaseException | str, values: Mapping[str, str] | None = None
+) -> list[Guidance]:
+    """Known cases matching `source`, most specific first; [] when nothing is recognised."""
+    text = _haystack(source)
+    if not text.strip():
+        return []
+    matched = [case for case in CASES if _matches(case, text)]
+    ids = {case.id for case in matched}
+    kept = [case for case in matched if not ids.intersection(case.unless)]
+    if not kept:
+        return []
+    known = _known_values(values, text)
+    permission = _missing_permission(text)
+    return [_render(case, known, permission) for case in kept]
+
+
+def _summary(source: BaseException | str) -> str:
+    if isinstance(source, BaseException):
+        text = f"{type(source).__name__}: {_safe_str(source)}"
+    else:
+        text = source
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if not line:
+        return "(empty message)"
+    return line if len(line) <= 200 else line[:199] + "…"
+
+
+def _wrapped(label: str, text: str) -> list[str]:
+    # Never split at hyphens or inside long words: ARNs, regions and flags must stay whole.
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent=f"   {label}: ",
+        subsequent_indent=" " * (len(label) + 5),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _guidance_text(guidance: Guidance, number: str) -> list[str]:
+    lines = [f"{number}{guidance.title}  [{guidance.case}]"]
+    if guidance.missing_permission:
+        lines.append(f"   Missing permission: {guidance.missing_permission}")
+    lines += _wrapped("Cause", guidance.cause)
+    lines += _wrapped("Fix", guidance.fix)
+    if guidance.commands:
+        lines.append("   Commands:")
+        lines += [f"     $ {command}" for command in guidance.commands]
+    return lines
+
+
+def explain_text(source: BaseException | str, values: Mapping[str, str] | None = None) -> str:
+    """classify() rendered as plain text for a terminal or a log."""
+    found = classify(source, values)
+    if not found:
+        return (
+            f"Not recognised: {_summary(source)}\n"
+            "This message is not in the troubleshooting catalogue. Run `ecr-oidc-wizard doctor` "
+            "to check each step of the setup."
+        )
+    blocks: list[str] = []
+    if len(found) > 1:
+        blocks.append(f"{len(found)} known causes match, most likely first.")
+    for index, guidance in enumerate(found, start=1):
+        number = f"{index}. " if len(found) > 1 else ""
+        blocks.append("\n".join(_guidance_text(guidance, number)))
+    return "\n\n".join(blocks)
