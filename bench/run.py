@@ -11,8 +11,12 @@ API calls come from moto's request recorder. Times are wall-clock seconds of who
 start-up included, because that is what a user waits for. The machine is shared: read the
 ratio, which both variants measured side by side in the same rounds, not the absolute times.
 
+With `--all` (or any of `--startup`, `--calls`, `--keys`, `--memory`, `--sandbox`) it also
+runs the sub-benchmarks of bench/suites.py against the same moto server: start-up to the
+first screen, API calls per step, key-press latency with a slow AWS, peak memory, the sandbox.
+
 Run from the repository root, with the project's venv:
-    python bench/run.py [--rounds N] [--json PATH] [--markdown]
+    python bench/run.py [--all] [--rounds N] [--json PATH] [--markdown]
 Exit status: 0 measured; 1 a command failed or a re-run sent a write; 2 moto is missing.
 """
 
@@ -431,6 +435,7 @@ class Results:
     wizard: list[WizardSample] = field(default_factory=list)
     cli: list[CliSample] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    suites: dict[str, Any] = field(default_factory=dict)
 
 
 def summarise(results: Results) -> dict[str, Any]:
@@ -588,7 +593,7 @@ def machine_facts() -> dict[str, Any]:
     except OSError:
         pass
     versions: dict[str, str] = {}
-    for package in ("ecr-oidc-wizard", "awscli", "boto3", "botocore", "moto"):
+    for package in ("ecr-oidc-wizard", "awscli", "boto3", "botocore", "moto", "textual"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -644,7 +649,38 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--markdown", action="store_true", help="print a README-ready table on standard output"
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="run every benchmark: apply vs aws CLI, start-up, calls per step, key latency, "
+        "memory, sandbox",
+    )
+    parser.add_argument("--apply", action="store_true", help="apply vs aws CLI (the default)")
+    for name, text in SUITES.items():
+        parser.add_argument(f"--{name}", action="store_true", help=text)
+    parser.add_argument(
+        "--key-cycles",
+        type=at_least(1),
+        default=10,
+        help="key-latency cycles of 4 presses each, per phase (default 10)",
+    )
+    parser.add_argument(
+        "--sandbox-rounds", type=at_least(1), default=3, help="sandbox runs (default 3)"
+    )
+    args = parser.parse_args(argv)
+    chosen = [name for name in SUITES if getattr(args, name)]
+    args.suites = list(SUITES) if args.all else chosen
+    args.run_apply = args.all or args.apply or not chosen
+    return args
+
+
+SUITES = {
+    "startup": "start-up: first screen of the full-screen app, --help, aws --version",
+    "calls": "AWS and GitHub calls per step, first run and re-run (apply --only N)",
+    "keys": "key-press latency in the full-screen app while an AWS call takes 3 s",
+    "memory": "peak memory of the full-screen app through steps 1-4",
+    "sandbox": "apply --sandbox --yes, all six steps",
+}
 
 
 def log(text: str) -> None:
@@ -656,6 +692,44 @@ def write_json(path: Path, results: Results) -> None:
     partial = path.with_name(path.name + ".tmp")
     partial.write_text(json.dumps(asdict(results), indent=2) + "\n", encoding="utf-8")
     partial.replace(path)
+
+
+def run_suites(args: argparse.Namespace, moto: Moto, tools: Tools, workdir: Path) -> dict[str, Any]:
+    # bench/suites.py imports this module by name; when it runs as a script it is __main__.
+    sys.modules.setdefault("run", sys.modules[__name__])
+    import suites
+
+    found: dict[str, Any] = {}
+    for name in args.suites:
+        log(f"--- {name}")
+        if name == "startup":
+            found[name] = suites.measure_startup(moto, tools, workdir, args.rounds, args.warmup)
+        elif name == "calls":
+            found[name] = suites.measure_calls(moto, tools, workdir)
+        elif name == "keys":
+            found[name] = suites.measure_keys(moto, tools, args.key_cycles)
+        elif name == "memory":
+            found[name] = suites.measure_memory(moto, tools, workdir)
+        elif name == "sandbox":
+            found[name] = suites.measure_sandbox(tools, workdir, args.sandbox_rounds)
+    return found
+
+
+def suites_markdown(found: dict[str, Any]) -> str:
+    import suites
+
+    titles = {
+        "startup": ("Start-up", suites.startup_markdown),
+        "calls": ("API calls per step", suites.calls_markdown),
+        "keys": ("Key-press latency with a slow AWS", suites.keys_markdown),
+        "memory": ("Peak memory", suites.memory_markdown),
+        "sandbox": ("Sandbox, all six steps", suites.sandbox_markdown),
+    }
+    parts: list[str] = []
+    for name, result in found.items():
+        title, render = titles[name]
+        parts += ["", f"### {title}", "", *render(result)]
+    return "\n".join(parts)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -678,8 +752,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "region": REGION,
             "account_id": ACCOUNT_ID,
             "guide_commands": [["aws", *c] for c in GUIDE_COMMANDS],
+            "suites": (["apply"] if args.run_apply else []) + args.suites,
         },
     )
+    found: dict[str, Any] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
             pycache = Path(workdir) / "pycache" if args.pycache == "prefix" else None
@@ -694,44 +770,68 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.config["aws_version"] = tool_version([tools.aws], tools.env)
             moto = Moto(Path(workdir))
             try:
-                log(f"moto at {moto.url}; {args.warmup} warm-up + {args.rounds} rounds")
-                for _ in range(args.warmup):
-                    measure_wizard(moto, tools)
-                    measure_cli(moto, tools)
-                for number in range(args.rounds):
-                    order = ("wizard", "aws-cli") if number % 2 == 0 else ("aws-cli", "wizard")
-                    for variant in order:
-                        if variant == "wizard":
-                            results.wizard.append(measure_wizard(moto, tools))
-                        else:
-                            results.cli.append(measure_cli(moto, tools))
-                    w, c = results.wizard[-1], results.cli[-1]
-                    log(
-                        f"round {number + 1}/{args.rounds} ({' then '.join(order)}): "
-                        f"wizard {w.first_s:.3f}s / re-run {w.rerun_s:.3f}s "
-                        f"({len(w.first_calls)}/{len(w.rerun_calls)} calls, "
-                        f"{w.rerun_writes} re-run writes); aws CLI {c.total_s:.3f}s "
-                        f"({len(c.calls)} calls); ratio {w.first_s / c.total_s:.2f}"
-                    )
+                if args.run_apply:
+                    measure_apply(args, moto, tools, results)
+                found = run_suites(args, moto, tools, Path(workdir))
             finally:
                 moto.stop()
     except (BenchError, subprocess.TimeoutExpired) as exc:
         log(f"benchmark failed: {exc}")
         return 1
     results.machine["loadavg_end"] = list(os.getloadavg())
-    results.summary = summarise(results)
-    if not results.summary["wizard_said_offline_every_run"]:
-        log(
-            f"warning: the wizard did not always print {OFFLINE_NOTE!r}: it may have found a "
-            "GitHub token (OS keyring?) and asked api.github.com, which the times then include."
-        )
+    results.suites = found
+    if args.run_apply:
+        results.summary = summarise(results)
+        if not results.summary["wizard_said_offline_every_run"]:
+            log(
+                f"warning: the wizard did not always print {OFFLINE_NOTE!r}: it may have found a "
+                "GitHub token (OS keyring?) and asked api.github.com, which the times then include."
+            )
     results.config["elapsed_s"] = time.perf_counter() - started
     log(f"done in {results.config['elapsed_s']:.1f}s")
     if args.json is not None:
         write_json(args.json, results)
         log(f"wrote {args.json}")
-    print(markdown(results) if args.markdown else text_report(results))
-    return 0 if results.summary["rerun_writes_zero_every_round"] else 1
+    if args.run_apply:
+        print(markdown(results) if args.markdown else text_report(results))
+    else:
+        print(machine_line(results))
+    if found:
+        print(suites_markdown(found))
+    return 0 if not args.run_apply or results.summary["rerun_writes_zero_every_round"] else 1
+
+
+def measure_apply(args: argparse.Namespace, moto: Moto, tools: Tools, results: Results) -> None:
+    """The original benchmark: wizard apply (and its re-run) vs the guide's aws CLI commands."""
+    log(f"moto at {moto.url}; {args.warmup} warm-up + {args.rounds} rounds")
+    for _ in range(args.warmup):
+        measure_wizard(moto, tools)
+        measure_cli(moto, tools)
+    for number in range(args.rounds):
+        order = ("wizard", "aws-cli") if number % 2 == 0 else ("aws-cli", "wizard")
+        for variant in order:
+            if variant == "wizard":
+                results.wizard.append(measure_wizard(moto, tools))
+            else:
+                results.cli.append(measure_cli(moto, tools))
+        w, c = results.wizard[-1], results.cli[-1]
+        log(
+            f"round {number + 1}/{args.rounds} ({' then '.join(order)}): "
+            f"wizard {w.first_s:.3f}s / re-run {w.rerun_s:.3f}s "
+            f"({len(w.first_calls)}/{len(w.rerun_calls)} calls, "
+            f"{w.rerun_writes} re-run writes); aws CLI {c.total_s:.3f}s "
+            f"({len(c.calls)} calls); ratio {w.first_s / c.total_s:.2f}"
+        )
+
+
+def machine_line(results: Results) -> str:
+    m = results.machine
+    return (
+        f"- Machine: {m['nproc']} CPUs ({m['cpu_model']}), Python {m['python']}, "
+        f"{m['platform']}, load average {m['loadavg_start'][0]:.2f} → "
+        f"{m['loadavg_end'][0]:.2f}; {m['date']}. Versions: `{results.config['wizard_version']}`, "
+        f"`{results.config['aws_version']}`, textual {m['versions'].get('textual', '?')}."
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
-"""A loopback HTTP proxy in front of moto that injects faults: throttling, 5xx, a dropped link."""
+"""A loopback HTTP proxy in front of moto that injects faults: throttling, 5xx, a dropped link,
+and slowness (`delay`)."""
 
 from __future__ import annotations
 
 import http.client
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ class FaultProxy:
 
     Entries: 'ok', 'throttle' (400 Throttling), '503', 'drop' (close without answering).
     `down_after=N` drops every request after the first N: the endpoint has gone away.
+    `delay=S` holds every request S seconds before handling it (a slow AWS); `in_flight` counts
+    the requests being held or forwarded right now.
     """
 
     def __init__(self, upstream: str) -> None:
@@ -28,6 +32,8 @@ class FaultProxy:
         self.faults: list[str] = []
         self.down_after: int | None = None
         self.seen = 0
+        self.delay = 0.0
+        self.in_flight = 0
         self.lock = threading.Lock()
         proxy = self
 
@@ -51,8 +57,19 @@ class FaultProxy:
             return self.faults.pop(0) if self.faults else "ok"
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
+        with self.lock:
+            self.in_flight += 1
+        try:
+            self._handle(request)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length)
+        if self.delay:
+            time.sleep(self.delay)
         fault = self.next_fault()
         if fault == "drop":
             request.close_connection = True

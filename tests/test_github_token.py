@@ -259,3 +259,25 @@ def test_canary_token_never_reaches_output_or_files(
     for path in written:
         assert CANARY not in path.read_text(encoding="utf-8", errors="replace")
     assert memory_keyring.entries == {}
+
+
+def test_keyring_lookup_is_skipped_where_no_keyring_can_exist(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    from wizard import github_token
+
+    monkeypatch.delitem(sys.modules, "keyring", raising=False)
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(github_token.os.path, "exists", lambda path: False)
+    assert github_token.keyring_may_answer() is False
+    assert github_token.token_from_keyring("https://api.github.com") is None
+    assert "keyring" not in sys.modules
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/0/bus")
+    assert github_token.keyring_may_answer() is True
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+    assert github_token.keyring_may_answer() is True

@@ -132,15 +132,22 @@ class Aws:
 
 
 def default_region(profile: str = "") -> str:
-    """The region the standard chain would pick (AWS_REGION, profile), without any call."""
-    # botocore itself reads AWS_DEFAULT_REGION only; the AWS CLI v2 and SDKs also read AWS_REGION.
-    if os.environ.get("AWS_REGION"):
-        return os.environ["AWS_REGION"]
-    import botocore.session
+    """The region the standard chain would pick (AWS_REGION, AWS_DEFAULT_REGION, the profile's
+    `region`), without any call and without importing botocore: start-up waits for this."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if os.environ.get(name):
+            return os.environ[name]
+    import configparser
 
-    session = botocore.session.Session(profile=profile or None)
+    parser = configparser.RawConfigParser()
+    path = os.environ.get("AWS_CONFIG_FILE") or os.path.join("~", ".aws", "config")
     try:
-        region = session.get_config_variable("region")
-    except Exception:  # a missing profile is reported later, by the call that needs it
-        return ""
-    return str(region or "")
+        parser.read(os.path.expanduser(path), encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return ""  # an unreadable config is reported by the call that needs it
+    name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or ""
+    sections = [f"profile {name}"] if name and name != "default" else ["default", "profile default"]
+    for section in sections:
+        if parser.has_option(section, "region"):
+            return parser.get(section, "region").strip()
+    return ""

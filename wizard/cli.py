@@ -306,10 +306,11 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     validate_or_raise(settings, only)
     ctx = _context(settings)
     seams: dict[str, Any] = getattr(args, "seams", None) or {}
+    applying = args.command == "apply"
     stop = wire_github(
         ctx,
         steps,
-        applying=args.command == "apply",
+        applying=applying,
         json_output=args.json,
         github=seams.get("github"),
     )
@@ -318,7 +319,6 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     # GitHub's canonical names and ids (when a token was found) are what gets remembered.
     settings = ctx.settings
     run = plan_steps(ctx, steps)
-    applying = args.command == "apply"
     if not args.json:
         for plan in run.plans:
             _print_lines(plan_text.plan_lines(plan))
@@ -331,9 +331,10 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm(run):
             return EXIT_USAGE if not sys.stdin.isatty() else EXIT_OK
         apply_run(ctx, run, on_result=None if args.json else _print_result)
-        remember(path, remembered, settings, ctx.outputs, run.plans)
-    elif applying:
-        remember(path, remembered, settings, ctx.outputs, run.plans)
+    if applying:
+        note = remember(path, remembered, settings, ctx.outputs, run.plans)
+        if note:
+            _print_lines([f"i {note}"], stderr=True)
     return _finish(args, run, run.failed)
 
 

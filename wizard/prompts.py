@@ -301,9 +301,12 @@ class PlainWizard:
         from wizard.remember import remember
 
         try:
-            remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+            note = remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
         except OSError as exc:
             self.say(f"! The answers could not be saved to {self.config_path}: {exc}")
+            return
+        if note:
+            self.say(f"i {note}")
 
     def verify(self) -> int:
         from wizard.github_cli import verify_command

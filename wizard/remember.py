@@ -23,13 +23,15 @@ def remember(
     settings: Settings,
     outputs: Mapping[str, str],
     plans: Iterable[StepPlan] = (),
-) -> None:
+) -> str:
+    """Returns a sentence to show when the file's format was upgraded, else ""."""
     remembered.settings = settings
     remembered.created.update({k: v for k, v in outputs.items() if v})
-    store.save(path, remembered)
+    note = store.save(path, remembered)
     for plan in plans:
         name = DOCUMENT_FILES.get(plan.step)
         for change in plan.changes:
             if name and change.document is not None:
                 text = json.dumps(change.document, indent=2) + "\n"
                 store.write_private(path.parent / name, text)
+    return note

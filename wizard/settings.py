@@ -109,6 +109,8 @@ class Remembered:
 
     settings: Settings = field(default_factory=Settings)
     created: dict[str, str] = field(default_factory=dict)
+    # The format the file was read in; saving writes CONFIG_VERSION, and says so when it differs.
+    format_version: int = CONFIG_VERSION
 
 
 def load(path: Path) -> Remembered:
@@ -121,10 +123,15 @@ def load(path: Path) -> Remembered:
             f"{path} cannot be read ({exc}). It was left as it is: fix it, move it away, "
             "or pass --config with another path."
         ) from exc
-    version = data.get("version", CONFIG_VERSION)
-    if not isinstance(version, int) or version > CONFIG_VERSION:
+    # A file without a version predates versioning: format 0.
+    version = data.get("version", 0)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
         raise ConfigError(
-            f"{path} was written by a newer ecr-oidc-wizard (version {version}); "
+            f"{path}: 'version' must be a whole number, not {version!r}; it was left as it is."
+        )
+    if version > CONFIG_VERSION:
+        raise ConfigError(
+            f"{path} was written by a newer ecr-oidc-wizard (format {version}); "
             "it was left as it is. Upgrade the tool or pass --config with another path."
         )
     answers = data.get("answers", {})
@@ -135,14 +142,28 @@ def load(path: Path) -> Remembered:
         settings = Settings.from_dict(answers)
     except (ConfigError, TypeError) as exc:
         raise ConfigError(f"{path}: {exc}; it was left as it is.") from exc
-    return Remembered(settings=settings, created={str(k): str(v) for k, v in created.items()})
+    return Remembered(
+        settings=settings,
+        created={str(k): str(v) for k, v in created.items()},
+        format_version=version,
+    )
 
 
-def save(path: Path, remembered: Remembered) -> None:
-    """Write the config atomically with mode 0600: it names the account and its resources."""
+def save(path: Path, remembered: Remembered) -> str:
+    """Write the config atomically with mode 0600: it names the account and its resources.
+
+    Returns a sentence to show when an older file's format was upgraded, else ""."""
     answers = {k: v for k, v in remembered.settings.to_dict().items() if v not in ("", None)}
     document = {"version": CONFIG_VERSION, "answers": answers, "created": remembered.created}
     write_private(path, tomli_w.dumps(document))
+    upgraded = remembered.format_version
+    remembered.format_version = CONFIG_VERSION
+    if upgraded == CONFIG_VERSION:
+        return ""
+    return (
+        f"{path} was in an older format ({upgraded}); it now uses format {CONFIG_VERSION}, "
+        "with every answer kept."
+    )
 
 
 def write_private(path: Path, text: str) -> None:
