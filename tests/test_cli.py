@@ -79,7 +79,7 @@ def test_apply_remembers_answers_and_writes_the_documents(
     capsys.readouterr()
     # A later run needs no retyping: the file supplies every answer.
     moto.start_recording()
-    assert main(["apply", "--yes", "--only", "3,4"]) == 0
+    assert main(["apply", "--yes", "--only", "3,4", "--endpoint-url", moto.url]) == 0
     assert writes(moto.recorded()) == []
 
 
@@ -315,3 +315,43 @@ def test_profile_and_endpoint_from_the_environment(
         "arn:aws:ecr:eu-west-1:123456789012:repository/app"
         in (workdir / "ecr-push-policy.json").read_text()
     )
+
+
+def test_a_document_the_person_wrote_is_never_overwritten(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = workdir / "github-actions-trust-policy.json"
+    own.write_text('{"my": "own file"}\n')
+    assert run(moto, "apply", "--yes") == 0
+    assert own.read_text() == '{"my": "own file"}\n'
+    applied = json.loads((workdir / "github-actions-trust-policy.applied.json").read_text())
+    assert applied["Statement"][0]["Action"] == "sts:AssumeRoleWithWebIdentity"
+    out = capsys.readouterr().out
+    assert "holds a document the wizard did not write" in out
+    # The wizard's own earlier file is updated in place when the document changes.
+    assert run(moto, "apply", "--yes", "--only", "3", "--any-ref") == 0
+    push = workdir / "ecr-push-policy.json"
+    assert run(moto, "apply", "--yes", "--only", "4", "--policy-name", "Other") == 0
+    assert json.loads(push.read_text())["Statement"][1]["Sid"] == "PushToOneRepository"
+    assert not (workdir / "ecr-push-policy.applied.json").exists()
+
+
+def test_a_config_folder_that_does_not_exist_is_refused_before_anything_is_sent(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    moto.start_recording()
+    code = run(moto, "apply", "--yes", "--config", str(workdir / "missing" / "w.toml"))
+    assert code == 2
+    assert moto.recorded() == []
+    assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before", "after"])
+def test_options_count_before_or_after_the_command(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str], before: bool
+) -> None:
+    options = ["--region", "eu-west-1", "--ecr-repository", "placed", *GUIDE_ARGS[:2]]
+    options += ["--role-name", "R", "--endpoint-url", moto.url]
+    argv = [*options, "plan"] if before else ["plan", *options]
+    assert main(argv) == 0
+    assert "ECR repository placed (eu-west-1)" in capsys.readouterr().out

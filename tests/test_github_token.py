@@ -281,3 +281,17 @@ def test_keyring_lookup_is_skipped_where_no_keyring_can_exist(
     monkeypatch.setattr(sys, "platform", "darwin")
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
     assert github_token.keyring_may_answer() is True
+
+
+@pytest.mark.parametrize(
+    ("api_url", "expected"),
+    [
+        ("https://api.github.com", "dotcom"),
+        ("https://ghes.example.com/api/v3", None),  # a github.com token never goes elsewhere
+        ("http://127.0.0.1:8080/api/v3", "dotcom"),  # a test double on this machine may have it
+        ("http://localhost:9/api/v3", "dotcom"),
+    ],
+)
+def test_github_com_tokens_stay_with_github_com(api_url: str, expected: str | None) -> None:
+    found = github_token.token_from_env(api_url, {"GH_TOKEN": "dotcom"})
+    assert (found.value if found else None) == expected

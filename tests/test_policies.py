@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import guide_settings
-from wizard import policies
+from wizard import policies, validate
 from wizard.plan import Severity
 from wizard.settings import Settings
 
@@ -156,3 +156,45 @@ def test_registry_host() -> None:
         policies.registry_host(ACCOUNT, "eu-west-1") == f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com"
     )
     assert policies.registry_host(ACCOUNT, "cn-north-1", "aws-cn").endswith("amazonaws.com.cn")
+
+
+@pytest.mark.parametrize(
+    ("keys", "sub"),
+    [
+        (["repository_owner", "context"], "repository_owner:UNGlobalPlatform:ref:refs/heads/main"),
+        (["repository_id", "context"], "repository_id:987:ref:refs/heads/main"),
+        (
+            ["repository", "ref"],
+            "repository:UNGlobalPlatform/images-datascience:ref:refs/heads/main",
+        ),
+        (["context"], "ref:refs/heads/main"),
+    ],
+)
+def test_custom_templates_fill_known_claims_and_pin_the_repository(
+    keys: list[str], sub: str
+) -> None:
+    s = settings(sub_claim_keys=keys, repo_id="987")
+    cond = condition(s)
+    subs = [*cond.get("StringEquals", {}).values(), *cond.get("StringLike", {}).values()]
+    assert sub in subs
+    if not set(keys) & {"repo", "repository", "repository_id"}:
+        # The subject does not name the repository: its id is pinned beside it.
+        assert cond["StringEquals"]["token.actions.githubusercontent.com:repository_id"] == "987"
+    document = policies.trust_policy(s, partition="aws", account_id=ACCOUNT)
+    from wizard.trust_lint import lint_trust_policy
+
+    assert "sub-no-repo" not in {f.code for f in lint_trust_policy(document)}
+
+
+def test_template_without_repository_and_unknown_id_is_refused() -> None:
+    s = settings(sub_claim_keys=["repository_owner", "context"])
+    errors = validate.settings_errors(s)
+    assert [e.field for e in errors] == ["repo_id"]
+    assert "does not name the repository" in errors[0].message
+    with pytest.raises(policies.PolicyError, match="--repo-id"):
+        policies.trust_policy(s, partition="aws", account_id=ACCOUNT)
+
+
+def test_template_without_context_is_wide() -> None:
+    notes = policies.scope_notes(settings(sub_claim_keys=["repo"]))
+    assert any(n.severity is Severity.DANGER and "no context" in n.text for n in notes)

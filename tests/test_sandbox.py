@@ -63,17 +63,22 @@ def test_withheld_permission_fails_its_step_with_guidance(
     assert "Fix:" in captured.err
 
 
-def test_run_refused_by_the_trust_policy_shows_the_log_line_and_guidance(
+def test_a_run_the_trust_policy_would_refuse_is_not_dispatched(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The role admits main; a run on dev sends repo:octo-org/hello-ecr:ref:refs/heads/dev.
-    assert main(["apply", "--sandbox", "--yes", "--ref", "dev"]) == 1
+    # Such a run could only fail, so apply refuses before sending anything (exit 2) and
+    # names the flags that fix it; `plan` shows it as a DANGER note.
+    assert main(["apply", "--sandbox", "--yes", "--ref", "dev"]) == 2
     captured = capsys.readouterr()
-    assert "[FAILURE] Configure AWS credentials (OIDC)" in captured.out
-    assert "Not authorized to perform sts:AssumeRoleWithWebIdentity" in captured.err
     assert "refs/heads/dev" in captured.err
-    assert "refused by the role's trust policy" in captured.err
-    assert "Verification" not in captured.out
+    assert "Not authorized to perform sts:AssumeRoleWithWebIdentity" in captured.err
+    assert "--ref" in captured.err and "--branch dev" in captured.err
+    assert "Nothing was sent" in captured.err
+    assert "✓ done" not in captured.out
+    assert main(["plan", "--sandbox", "--ref", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert "danger" in out.lower() and "refs/heads/dev" in out
 
 
 @pytest.mark.parametrize(

@@ -327,6 +327,13 @@ def _sub(prefix: str, kind: str, value: str) -> str:
 KIND = st.sampled_from(["branch", "tag", "environment", "pull_request"])
 
 
+def token(sub: str, repo_id: str) -> dict[str, str]:
+    """The claims a real token carries: its sub and its repository's id (taken from an
+    immutable sub's `REPO@ID`, else the repository's own id)."""
+    repo_part = sub.split(":")[1].split("/", 1)[-1]
+    return {"sub": sub, "repository_id": repo_part.partition("@")[2] or repo_id}
+
+
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(
     owner_id=ID,
@@ -350,7 +357,7 @@ def test_immutable_subjects_admit_only_the_chosen_ids_and_refs(
     mine = f"repo:o@{owner_id}/r@{repo_id}"
     chosen = {_sub(mine, "branch", b) for b in branches or ["main"]}
     for value in chosen:
-        assert evaluate(document, {"sub": value}, provider_arn=PROVIDER).allowed, value
+        assert evaluate(document, token(value, repo_id), provider_arn=PROVIDER).allowed, value
     candidates = {
         _sub(mine, kind, name),
         # The name-only form of the same repository: what an old-format policy would match.
@@ -362,7 +369,7 @@ def test_immutable_subjects_admit_only_the_chosen_ids_and_refs(
         _sub(f"repo:o@{owner_id}/r@{repo_id}0", kind, name),
     }
     for value in candidates:
-        decision = evaluate(document, {"sub": value}, provider_arn=PROVIDER)
+        decision = evaluate(document, token(value, repo_id), provider_arn=PROVIDER)
         assert decision.allowed == (value in chosen), (value, decision.reason)
 
 
@@ -396,14 +403,15 @@ def test_any_ref_admits_one_repository_and_owner_wide_admits_one_owner(
         claim = _sub(f"repo:{owner}/{repo}", kind, name)
         same_repo = owner == "o" and repo == "r"
     same_owner = owner == "o"
-    assert evaluate(any_ref, {"sub": claim}, provider_arn=PROVIDER).allowed == same_repo, claim
-    assert evaluate(owner_wide, {"sub": claim}, provider_arn=PROVIDER).allowed == same_owner, claim
+    claims = token(claim, repo_id)
+    assert evaluate(any_ref, claims, provider_arn=PROVIDER).allowed == same_repo, claim
+    assert evaluate(owner_wide, claims, provider_arn=PROVIDER).allowed == same_owner, claim
     # The audience is checked whatever the scope.
     for document in (any_ref, owner_wide):
-        wrong = {"sub": claim, "aud": "sts.amazonaws.com.evil"}
+        wrong = {**claims, "aud": "sts.amazonaws.com.evil"}
         assert not evaluate(document, wrong, provider_arn=PROVIDER).allowed
     if immutable:
         # Another owner id with the same owner name is another owner.
         other = _sub(f"repo:o@{owner_id}1/r@{repo_id}", kind, name)
-        assert not evaluate(owner_wide, {"sub": other}, provider_arn=PROVIDER).allowed
-        assert not evaluate(any_ref, {"sub": other}, provider_arn=PROVIDER).allowed
+        assert not evaluate(owner_wide, token(other, repo_id), provider_arn=PROVIDER).allowed
+        assert not evaluate(any_ref, token(other, repo_id), provider_arn=PROVIDER).allowed

@@ -163,8 +163,13 @@ def test_plain_immutable_and_mutable_on_request(moto: MotoServer) -> None:
 def test_a_failure_keeps_earlier_steps_and_a_rerun_finishes(moto: MotoServer) -> None:
     ctx = context(moto.url)
     run = plan_steps(ctx, AWS_STEPS)
-    # Someone creates the role between plan and apply: step 3 fails, 1 and 2 stay done.
-    ctx.aws.iam.create_role(RoleName="GitHubActionsEOStatPush", AssumeRolePolicyDocument="{}")
+    # Another run of the wizard creates the role between plan and apply: step 3 fails,
+    # 1 and 2 stay done.
+    ctx.aws.iam.create_role(
+        RoleName="GitHubActionsEOStatPush",
+        AssumeRolePolicyDocument="{}",
+        Tags=[{"Key": "created-by", "Value": "ecr-oidc-wizard"}],
+    )
     results = apply_run(ctx, run)
     assert [r.status for r in results] == [Status.DONE, Status.DONE, Status.FAILED, Status.SKIPPED]
     assert "EntityAlreadyExists" in results[2].error
@@ -279,3 +284,75 @@ def test_every_step_has_the_same_shape(step: Any) -> None:
     assert step.title and step.purpose and step.undo
     for name in ("inspect", "plan", "apply"):
         assert callable(getattr(step, name))
+
+
+def foreign_role(moto: MotoServer) -> Any:
+    """A role someone else made: trusted by the account root, with its own S3 permissions."""
+    iam = context(moto.url).aws.iam
+    root = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName="GitHubActionsEOStatPush", AssumeRolePolicyDocument=json.dumps(root))
+    s3 = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    iam.put_role_policy(
+        RoleName="GitHubActionsEOStatPush", PolicyName="Other", PolicyDocument=json.dumps(s3)
+    )
+    return iam
+
+
+def test_a_role_the_wizard_did_not_create_is_not_taken_over(moto: MotoServer) -> None:
+    iam = foreign_role(moto)
+    before = iam.get_role(RoleName="GitHubActionsEOStatPush")["Role"]["AssumeRolePolicyDocument"]
+    ctx = context(moto.url)
+    run = plan_steps(ctx, AWS_STEPS)
+    failed = run.failed
+    assert failed is not None and failed.step == 3
+    assert "was not created by ecr-oidc-wizard" in failed.error
+    assert "inline Other" in failed.error
+    assert [g.case for g in failed.guidance][:1] == ["role-not-ours"]
+    apply_run(ctx, run)  # steps before 3 may go ahead; the role is untouched
+    after = iam.get_role(RoleName="GitHubActionsEOStatPush")["Role"]["AssumeRolePolicyDocument"]
+    assert after == before
+
+
+def test_adopt_role_takes_it_over_with_a_danger_note(moto: MotoServer) -> None:
+    foreign_role(moto)
+    ctx = context(moto.url, guide_settings(adopt_role=True))
+    run = plan_steps(ctx, [RoleStep()])
+    plan = run.plans[0]
+    assert plan.changes[0].action is Action.UPDATE
+    assert plan.widens_access
+    assert any("TAKE-OVER" in n.text and "inline Other" in n.text for n in plan.notes)
+
+
+def test_other_permissions_of_our_role_are_called_out(moto: MotoServer) -> None:
+    ctx, _ = apply_all(moto)
+    s3 = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    ctx.aws.iam.put_role_policy(
+        RoleName="GitHubActionsEOStatPush", PolicyName="Extra", PolicyDocument=json.dumps(s3)
+    )
+    run = plan_steps(context(moto.url), [RoleStep()])
+    assert any("also has (inline Extra)" in n.text for n in run.plans[0].notes)
+
+
+def test_push_policy_alone_says_the_role_is_missing(moto: MotoServer) -> None:
+    from wizard.steps.push_policy import PushPolicyStep
+
+    ctx = context(moto.url)
+    run = plan_steps(ctx, [PushPolicyStep()])
+    assert any("does not exist yet" in n.text for n in run.plans[0].notes)
+    apply_run(ctx, run)
+    assert [g.case for g in run.results[0].guidance] == ["role-missing"]

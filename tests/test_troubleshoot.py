@@ -128,6 +128,24 @@ EXAMPLES: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     ("tag invalid: The image tag 'latest' already exists ...", "tag-immutable", ()),
     (
+        "An error occurred (NoSuchEntity) when calling the PutRolePolicy operation: Role "
+        "GitHubActionsHelloEcrPush not found",
+        "role-missing",
+        (),
+    ),
+    (
+        "An error occurred (NoSuchEntity) when calling the GetRole operation: The role with name "
+        "GitHubActionsEOStatPush cannot be found.",
+        "role-missing",
+        (),
+    ),
+    (
+        "Role GitHubActionsEOStatPush exists and was not created by ecr-oidc-wizard; replacing "
+        "its trust policy would lock out whoever assumes it today.",
+        "role-not-ours",
+        (),
+    ),
+    (
         "An error occurred (ImageTagAlreadyExistsException) when calling the PutImage operation: "
         "The image tag 'latest' already exists in the 'onyxia-eostat' repository and cannot be "
         "overwritten because the repository is immutable.",
@@ -172,26 +190,26 @@ EXAMPLES: list[tuple[str, str, tuple[str, ...]]] = [
     ('Error: "No basic auth credentials"', "no-basic-auth", ()),
     ("denied: requested access to the resource is denied", "no-basic-auth", ()),
     # access denied, most specific first
-    (PUSH_DENIED, "push-policy-denied", ("access-denied",)),
+    (PUSH_DENIED, "push-policy-denied", ()),
     (
         f"Error: User: arn:aws:sts::{ACCOUNT}:assumed-role/{ROLE}/GitHubActions is not authorized "
         "to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy "
         "allows the ecr:GetAuthorizationToken action",
         "push-policy-denied",
-        ("access-denied",),
+        (),
     ),
     (
         "An error occurred (AccessDeniedException) when calling the PutImage operation: User: "
         f"arn:aws:sts::{ACCOUNT}:assumed-role/{ROLE}/GitHubActions is not authorized to perform: "
         f"ecr:PutImage on resource: arn:aws:ecr:eu-west-1:{ACCOUNT}:repository/onyxia-eostat",
         "push-policy-denied",
-        ("access-denied",),
+        (),
     ),
-    (CREATE_ROLE_DENIED, "caller-lacks-permission", ("access-denied",)),
+    (CREATE_ROLE_DENIED, "caller-lacks-permission", ()),
     (
         f"An error occurred (403) when calling the CreateRepository operation: {MOTO_ECR_DENIED}",
         "caller-lacks-permission",
-        ("access-denied",),
+        (),
     ),
     (
         # An SSO user is a person at a terminal, not the workflow's role.
@@ -200,14 +218,14 @@ EXAMPLES: list[tuple[str, str, tuple[str, ...]]] = [
         f"/alice is not authorized to perform: ecr:DescribeRepositories on resource: "
         f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/onyxia-eostat",
         "caller-lacks-permission",
-        ("access-denied",),
+        (),
     ),
     (
         # CreateRepository is never in the push policy: the person's own role lacks it.
         f"User: arn:aws:sts::{ACCOUNT}:assumed-role/Admin/alice is not authorized to perform: "
         "ecr:CreateRepository on resource: *",
         "caller-lacks-permission",
-        ("access-denied",),
+        (),
     ),
     (
         "An error occurred (AccessDenied) when calling the CreateOpenIDConnectProvider operation: "
@@ -215,12 +233,12 @@ EXAMPLES: list[tuple[str, str, tuple[str, ...]]] = [
         "iam:CreateOpenIDConnectProvider on resource: "
         f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com",
         "caller-lacks-permission",
-        ("access-denied",),
+        (),
     ),
     (
         CREATE_ROLE_DENIED + " with an explicit deny in a service control policy",
         "explicit-deny",
-        ("access-denied",),
+        (),
     ),
     ('Error: "AccessDeniedException: User is not authorized"', "access-denied", ()),
     (
@@ -466,11 +484,12 @@ def test_example_is_classified_most_specific_first(
     ("text", "expected"),
     [
         (ASSUME_DENIED, ["assume-role-denied"]),
-        (PUSH_DENIED, ["push-policy-denied", "access-denied"]),
-        (CREATE_ROLE_DENIED, ["caller-lacks-permission", "access-denied"]),
+        # The generic access-denied reading is left out once a specific one names the action.
+        (PUSH_DENIED, ["push-policy-denied"]),
+        (CREATE_ROLE_DENIED, ["caller-lacks-permission"]),
         (
             CREATE_ROLE_DENIED + " with an explicit deny in a permissions boundary",
-            ["explicit-deny", "access-denied"],
+            ["explicit-deny"],
         ),
     ],
 )
@@ -793,7 +812,7 @@ def test_real_botocore_client_error_is_classified() -> None:
         "CreateRole",
     )
     found = classify(error, FULL_VALUES)
-    assert ids(found) == ["caller-lacks-permission", "access-denied"]
+    assert ids(found) == ["caller-lacks-permission"]
     assert found[0].missing_permission == "iam:CreateRole"
 
     moto_form = boto_exc.ClientError(
@@ -899,10 +918,9 @@ def test_to_json_is_serialisable_and_complete() -> None:
 
 
 def test_explain_text_renders_every_guidance() -> None:
-    text = explain_text(PUSH_DENIED, FULL_VALUES)
+    text = explain_text("no basic auth credentials\n" + PUSH_DENIED, FULL_VALUES)
     assert text.startswith("2 known causes match, most likely first.")
-    assert "1. The workflow's role is not allowed ecr:InitiateLayerUpload" in text
-    assert "2. AWS refused the call (access denied)" in text
+    assert "2. The workflow's role is not allowed ecr:InitiateLayerUpload" in text
     assert "Missing permission: ecr:InitiateLayerUpload" in text
     assert "Cause: " in text and "Fix: " in text
     assert "     $ ecr-oidc-wizard apply --only 4" in text

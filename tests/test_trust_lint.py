@@ -24,6 +24,7 @@ STS = "sts.amazonaws.com"
 
 KNOWN_CODES = {
     "no-sub",
+    "sub-no-repo",
     "wildcard-owner",
     "wildcard-repo",
     "any-ref",
@@ -167,7 +168,12 @@ CORPUS: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
         {"canonical_repo": REPO},
         ["wildcard-owner", NR],
     ),
-    ("custom-template", like("repository_owner:UNGlobalPlatform:*"), {}, []),
+    # A custom subject template that leaves the repository out admits any repository ...
+    ("custom-template", like("repository_owner:UNGlobalPlatform:*"), {}, ["sub-no-repo"]),
+    ("template-context-only", eq("ref:refs/heads/main"), {}, ["sub-no-repo"]),
+    # ... unless the claims name it, or a repository_id condition pins it.
+    ("template-repository", eq("repository:o/r:ref:refs/heads/main"), {}, []),
+    ("template-repository-id", eq("repository_id:123:ref:refs/heads/main"), {}, []),
     # StringLike without wildcard / StringEquals with one
     ("stringlike-exact", like(MAIN), {}, [NR, "stringlike-exact"]),
     (

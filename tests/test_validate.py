@@ -146,7 +146,7 @@ def test_branches_accepted(name: str) -> None:
         ("has space", "no spaces"),
         ("a..b", "no '..'"),
         ("a~1", "~ ^ :"),
-        ("refs/heads/main", "short name"),
+        ("refs/heads/main", "give the short branch name. Try 'main'"),
         ("main.lock", ".lock"),
         ("feature/", "trailing '/'"),
         ("", "cannot be empty"),
@@ -227,3 +227,31 @@ def test_settings_only_checks_chosen_steps() -> None:
 def test_immutable_subject_needs_ids() -> None:
     errors = validate.settings_errors(good_settings(subject_format="immutable"))
     assert {e.field for e in errors} == {"owner_id", "repo_id"}
+
+
+def test_mutable_with_exclusion_must_not_freeze_latest() -> None:
+    errors = validate.mutability_exclusions(["latest"], "MUTABLE_WITH_EXCLUSION")
+    assert rules(errors) == ["latest"]
+    assert "'latest' could never move again" in errors[0].message
+    assert rules(validate.mutability_exclusions(["*"], "MUTABLE_WITH_EXCLUSION")) == ["latest"]
+    assert validate.mutability_exclusions(["0.*"], "MUTABLE_WITH_EXCLUSION") == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"any_ref": True, "branches": ["dev"]}, "any_ref"),
+        ({"any_ref": True, "pull_requests": True}, "any_ref"),
+        ({"any_repo_of_owner": True, "tags": ["v*"]}, "any_repo_of_owner"),
+        ({"any_repo_of_owner": True, "any_ref": True}, "any_repo_of_owner"),
+    ],
+)
+def test_wide_and_narrow_scopes_do_not_mix(changes: dict[str, object], field: str) -> None:
+    errors = validate.settings_errors(good_settings(**changes))
+    assert [e.field for e in errors] == [field]
+    assert "would be ignored" in errors[0].message
+
+
+def test_default_branch_errors_name_their_own_flag() -> None:
+    errors = validate.settings_errors(good_settings(default_branch="-x"))
+    assert errors[0].message.startswith("default branch (--default-branch) '-x'")

@@ -38,6 +38,10 @@ VARIANTS = {
     "variables": dataclasses.replace(GUIDE, values_as="variables"),
     "version-file": dataclasses.replace(GUIDE, version="file:VERSION", default_branch="develop"),
     "public": dataclasses.replace(GUIDE, public=True, public_alias="a1b2c3d4"),
+    # The scope's branches and tags as push triggers, and the job in an environment.
+    "scoped": dataclasses.replace(
+        GUIDE, push_branches=("dev", "release/*"), push_tags=("v*",), environment="prod"
+    ),
 }
 
 
@@ -87,8 +91,8 @@ def test_the_guides_workflow_has_everything() -> None:
     }
     build = steps[3]
     script = str(build["run"])
-    # VERSION-YYYYMMDD-SHORTSHA and latest, both pushed.
-    assert 'TAG="${VERSION}-$(date -u +%Y%m%d)-${GITHUB_SHA::7}"' in script
+    # VERSION-YYYYMMDD-SHORTSHA-rRUN (new for every build) and latest, both pushed.
+    assert 'TAG="${VERSION}-$(date -u +%Y%m%d)-${GITHUB_SHA::7}-r${GITHUB_RUN_NUMBER}"' in script
     assert 'docker push "$IMAGE:$TAG"' in script
     assert 'docker push "$IMAGE:latest"' in script
     assert build["env"]["DEFAULT_VERSION"] == "0.1.0"  # type: ignore[index]

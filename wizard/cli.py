@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,10 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "AWS (credentials come from the standard chain: env, profile, SSO)"
     )
     aws.add_argument(
-        "--config", type=Path, default=Path(CONFIG_NAME), help="answers file (default: %(default)s)"
+        "--config",
+        type=Path,
+        default=Path(CONFIG_NAME),
+        help=f"answers file (default: {CONFIG_NAME})",
     )
     aws.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default profile)")
     aws.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
@@ -135,6 +138,13 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="also check the repository_id claim",
     )
+    gh.add_argument(
+        "--adopt-role",
+        action="store_true",
+        default=None,
+        help="replace the trust policy of an existing role the wizard did not create "
+        "(its current principals lose access; GitHub gets its permissions)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,7 +202,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_sandbox_arguments(parser, top=True)
     for name in SANDBOX_COMMANDS:
         add_sandbox_arguments(commands.choices[name], top=False)
+    _keep_options_given_before_the_command(parser, commands.choices.values())
     return parser
+
+
+def _keep_options_given_before_the_command(
+    parser: argparse.ArgumentParser, subparsers: Iterable[argparse.ArgumentParser]
+) -> None:
+    """`ecr-oidc-wizard --region eu-west-1 plan` must plan eu-west-1: argparse lets a
+    sub-command's defaults overwrite what the top level parsed, so an option the sub-command
+    was not given leaves the attribute alone instead."""
+    top = {a.dest for a in parser._actions if a.option_strings}
+    for sub in subparsers:
+        for action in sub._actions:
+            if action.option_strings and action.dest in top and action.dest != "help":
+                action.default = argparse.SUPPRESS
 
 
 # --- Settings ---------------------------------------------------------------------------------
@@ -226,6 +250,7 @@ def resolve(args: argparse.Namespace) -> tuple[Settings, Remembered, Path]:
         "owner_id",
         "repo_id",
         "require_repository_id",
+        "adopt_role",
     ):
         overrides[name] = getattr(args, name, None)
     if any(getattr(args, name, None) for name in SCOPE_FIELDS):
@@ -304,9 +329,14 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     settings, remembered, path = resolve(args)
     settings = settings.merged(github_overrides(args))
     validate_or_raise(settings, only)
+    applying = args.command == "apply"
+    if applying and not path.parent.is_dir():
+        raise UsageError(
+            f"error: --config {path}: the folder {path.parent} does not exist, so the answers "
+            "could not be kept."
+        )
     ctx = _context(settings)
     seams: dict[str, Any] = getattr(args, "seams", None) or {}
-    applying = args.command == "apply"
     stop = wire_github(
         ctx,
         steps,
@@ -332,9 +362,13 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
             return EXIT_USAGE if not sys.stdin.isatty() else EXIT_OK
         apply_run(ctx, run, on_result=None if args.json else _print_result)
     if applying:
-        note = remember(path, remembered, settings, ctx.outputs, run.plans)
-        if note:
-            _print_lines([f"i {note}"], stderr=True)
+        try:
+            notes = remember(path, remembered, settings, ctx.outputs, run.plans)
+        except OSError as exc:
+            _print_lines([f"✗ The answers could not be saved to {path}: {exc}"], stderr=True)
+            return max(_finish(args, run, run.failed), EXIT_FAILED)
+        if not args.json:
+            _print_lines([f"i {note}" for note in notes])
     return _finish(args, run, run.failed)
 
 
@@ -357,7 +391,9 @@ def _finish(args: argparse.Namespace, run: Any, failed: Any) -> int:
         }
         print(json.dumps(document, indent=2, default=str))
     elif failed is not None:
-        _print_lines(plan_text.failure_lines(failed), stderr=True)
+        # A plan changes nothing, so there is nothing "kept" to speak of.
+        retry = plan_text.RETRY_CLI if args.command == "apply" else ""
+        _print_lines(plan_text.failure_lines(failed, retry), stderr=True)
     return EXIT_FAILED if failed is not None else EXIT_OK
 
 

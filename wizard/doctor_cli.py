@@ -41,7 +41,10 @@ def add_doctor_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     aws = parser.add_argument_group("what to check (flags override ./ecr-oidc-wizard.toml)")
     aws.add_argument(
-        "--config", type=Path, default=Path(CONFIG_NAME), help="answers file (default: %(default)s)"
+        "--config",
+        type=Path,
+        default=Path(CONFIG_NAME),
+        help=f"answers file (default: {CONFIG_NAME})",
     )
     aws.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default profile)")
     aws.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
@@ -214,6 +217,12 @@ def _simulation(args: argparse.Namespace, settings: Settings) -> Simulation:
     try:
         if args.claim:
             claims, notes = claims_from_text(args.claim, aud=aud)
+            same = claims.get("repository", "").lower() == settings.github_repo.lower()
+            if same and settings.repo_id and "repository_id" not in claims:
+                # A token from the configured repository carries its id: the trust policy
+                # checks it beside sub.
+                claims["repository_id"] = settings.repo_id
+                notes.append(f"repository_id {settings.repo_id}: the configured repository's id")
         else:
             repo = args.sim_repo or settings.github_repo
             if not repo:

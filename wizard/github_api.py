@@ -10,6 +10,7 @@ blob storage, which must not see it).
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import json
 import os
 import time
@@ -43,6 +44,40 @@ def api_url_from(value: str = "", env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     url = value or env.get("GITHUB_API_URL", "") or DEFAULT_API_URL
     return url.rstrip("/")
+
+
+# Methods that do the same thing when sent twice. A 5xx on a POST (a dispatch, a new variable)
+# may come after GitHub did the work, so sending it again could start a second run or get 409.
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
+
+
+def is_loopback(host: str | None) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: plain http there never leaves the machine."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def api_url_problem(url: str) -> str:
+    """Why the token must not go to `url` ("" when it may): https://, or http:// on loopback
+    only (the tests' fake GitHub and local proxies); anything else would send the token in
+    the clear or nowhere sensible."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return ""
+    if parts.scheme == "http" and is_loopback(parts.hostname):
+        return ""
+    if parts.scheme == "http":
+        return (
+            "http:// would send the token unencrypted; use https:// (http:// is accepted for "
+            "localhost, 127.0.0.0/8 and ::1 only)"
+        )
+    return "must be an https:// URL with a host, e.g. https://github.example.com/api/v3"
 
 
 def web_url_from(api_url: str) -> str:
@@ -194,7 +229,7 @@ class GitHub:
                 if scopes is not None:
                     self.oauth_scopes = [s.strip() for s in scopes.split(",") if s.strip()]
                 return response
-            wait = self._retry_wait(response)
+            wait = self._retry_wait(method, response)
             if wait is None or attempt >= self.max_retries:
                 raise self._error(method, path, response, retried=attempt)
             if wait > self.max_wait:
@@ -203,6 +238,17 @@ class GitHub:
             self._sleep(wait)
 
     def _send(self, method: str, url: str, data: bytes | None) -> Response:
+        problem = api_url_problem(url)
+        if problem:
+            # Checked here too, so no caller can send the token in the clear by mistake.
+            raise GitHubError(
+                0,
+                method,
+                urllib.parse.urlsplit(url).path,
+                problem,
+                text=f"The GitHub API URL {self.api_url!r} was refused: {problem}. Nothing "
+                "was sent.",
+            )
         request = urllib.request.Request(url, data=data, method=method)
         request.add_header("Accept", ACCEPT)
         request.add_header("X-GitHub-Api-Version", API_VERSION)
@@ -233,10 +279,12 @@ class GitHub:
                 ),
             ) from None
 
-    def _retry_wait(self, response: Response) -> float | None:
+    def _retry_wait(self, method: str, response: Response) -> float | None:
         headers = response.headers
         if response.status in (500, 502, 503, 504):
-            return 2.0
+            # Only what is safe to repeat; a rate-limit answer below means "not done", so even
+            # a POST may be sent again after it.
+            return 2.0 if method.upper() in IDEMPOTENT else None
         if response.status not in (403, 429):
             return None
         retry_after = headers.get("retry-after", "")
@@ -306,6 +354,13 @@ class GitHub:
             )
         elif status == 422:
             text = f"GitHub rejected {where} as invalid (422): {message}"
+        elif status >= 500 and method.upper() not in IDEMPOTENT:
+            text = (
+                f"GitHub answered {status} to {where}: {message or 'no message'}. It was not "
+                "sent again: GitHub may have done it anyway (a second dispatch would start a "
+                "second run). Look at the repository (Actions tab, Settings) before running "
+                "the same command again."
+            )
         else:
             text = f"GitHub answered {status} to {where}: {message or 'no message'}"
         return GitHubError(

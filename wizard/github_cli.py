@@ -85,8 +85,9 @@ def github_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def github_errors(settings: Settings, steps: Iterable[int] = GITHUB_STEPS) -> list[str]:
     """Input errors for the GitHub side; an empty list means it is safe to call GitHub."""
+    from wizard.github_api import api_url_from, api_url_problem
     from wizard.validate import github_repo, role_name
-    from wizard.workflow import workflow_file_errors
+    from wizard.workflow import input_errors, ref_errors, workflow_file_errors
 
     wanted = set(steps)
     errors: list[str] = []
@@ -95,21 +96,60 @@ def github_errors(settings: Settings, steps: Iterable[int] = GITHUB_STEPS) -> li
     errors += [e.message for e in github_repo(settings.github_repo)]
     if 5 in wanted:
         errors += [e.message for e in role_name(settings.role_name)]
-    url = settings.github_api_url
-    if url and not url.startswith(("https://", "http://")):
-        errors.append(
-            f"GitHub API URL (--github-api-url) {url!r}: must be an https:// URL, e.g. "
-            "https://github.example.com/api/v3."
-        )
+    # The URL the token goes to, wherever it came from (the flag, else GITHUB_API_URL).
+    url = api_url_from(settings.github_api_url)
+    problem = api_url_problem(url)
+    if problem:
+        source = "--github-api-url" if settings.github_api_url else "GITHUB_API_URL"
+        errors.append(f"GitHub API URL ({source}) {url!r}: {problem}.")
     if settings.github_values_as not in ("secrets", "variables"):
         errors.append(
             f"github_values_as {settings.github_values_as!r}: must be 'secrets' or 'variables'."
         )
     if 6 in wanted:
         errors += workflow_file_errors(settings.workflow_file)
+        # What the workflow is made of: the sandbox commits it, and the `workflow` command
+        # checks the same, so plan/apply never accept what `workflow` refuses.
+        errors += input_errors(
+            name=settings.workflow_name,
+            version=settings.image_version,
+            dockerfile=settings.dockerfile,
+            build_context=settings.build_context,
+            environment=settings.environments[0] if settings.environments else "",
+        )
+        if settings.workflow_ref:
+            errors += ref_errors(settings.workflow_ref)
         if settings.run_poll_seconds <= 0 or settings.run_timeout_seconds <= 0:
             errors.append("run_poll_seconds and run_timeout_seconds must be positive.")
     return errors
+
+
+def github_answer_errors(before: Settings, after: Settings, steps: Iterable[int]) -> list[str]:
+    """The settings after GitHub's answers replaced what was typed, checked again: the
+    names, ids, default branch and subject template come from GitHub and go into the trust
+    policy and the dispatch, so an answer the rules refuse stops everything. Only what the
+    answers broke is reported (what was typed was checked before GitHub was asked)."""
+    import re
+
+    from wizard.validate import branch, github_repo, settings_errors
+
+    found = [e.message for e in github_repo(after.github_repo)]
+    found += [e.message for e in branch(after.default_branch)]
+    for label, value in (("owner_id", after.owner_id), ("repo_id", after.repo_id)):
+        if value and not re.fullmatch(r"[1-9]\d{0,19}", value):
+            found.append(f"{label} {value!r}: must be a number (GitHub's numeric ID).")
+    for key in after.sub_claim_keys:
+        if not re.fullmatch(r"[A-Za-z0-9_]{1,100}", key):
+            found.append(
+                f"sub_claim_keys {key!r}: a claim name of letters, digits and '_' (it goes "
+                "into the trust policy's sub condition)."
+            )
+    aws_steps = [n for n in steps if n in (1, 2, 3, 4)]
+    if aws_steps:
+        typed = {e.message for e in settings_errors(before, steps=aws_steps)}
+        found += [e.message for e in settings_errors(after, steps=aws_steps)]
+        found = [e for e in found if e not in typed]
+    return list(dict.fromkeys(found))
 
 
 # --- The token -------------------------------------------------------------------------------
@@ -197,7 +237,14 @@ def attach_github(
         return [unchecked_note(ctx.settings)], []
     ctx.github = github
     facts = fetch_repo_facts(github, ctx.settings.github_repo)
-    ctx.settings = apply_repo_facts(ctx.settings, facts)
+    answered = apply_repo_facts(ctx.settings, facts)
+    invalid = github_answer_errors(ctx.settings, answered, numbers)
+    if invalid:
+        raise GitHubUsageError(
+            f"GitHub's answer about {ctx.settings.github_repo} breaks the wizard's rules, so "
+            "it was not used:\n" + "\n".join(f"error: GitHub: {e}" for e in invalid)
+        )
+    ctx.settings = answered
     problems = github.check_access(
         facts.owner, facts.repo_name, access_needs(ctx.settings, numbers)
     )
@@ -245,7 +292,35 @@ def wire_github(
     if problems and applying and set(numbers) & set(GITHUB_STEPS):
         print("Nothing was sent to GitHub: fix the token's access and run again.", file=err)
         return EXIT_FAILED
+    if applying:
+        refusal = dispatch_refusal(ctx, steps)
+        if refusal:
+            print(f"error: {refusal}\nNothing was sent to AWS or GitHub.", file=err)
+            return EXIT_USAGE
     return None
+
+
+def dispatch_refusal(ctx: StepContext, steps: Sequence[Step[Any]]) -> str:
+    """Applying step 6: why the role would refuse the run it dispatches ("" when it would
+    not, or cannot be known). Checked before anything is sent, since that run could only fail
+    with 'Not authorized to perform sts:AssumeRoleWithWebIdentity'."""
+    from wizard.github_api import GitHubError
+    from wizard.steps.workflow_run import WorkflowRunStep
+
+    numbers = {s.number for s in steps}
+    for step in steps:
+        if not isinstance(step, WorkflowRunStep) or ctx.github is None:
+            continue
+        # The plan refuses too, should the role change between this check and the plan.
+        step.refuse_denied = True
+        try:
+            observed = step.inspect(ctx)
+        except GitHubError:  # the plan reads it again and reports what went wrong
+            return ""
+        checked = step.check(ctx, observed, step3=3 in numbers)
+        if checked is not None and not checked.allowed:
+            return checked.refusal(ctx.settings, observed.ref)
+    return ""
 
 
 # --- Progress of a run -----------------------------------------------------------------------
@@ -395,6 +470,10 @@ def write_workflow_command(
         print(str(exc), file=err)
         return EXIT_FAILED
     print(f"Wrote {path}.", file=out)
+    from wizard.workflow import workflow_notes
+
+    for note in workflow_notes(settings):
+        print(f"! {note}", file=out)
     branch = settings.default_branch or "main"
     print(commit_help(planned.shown_path, branch), file=out)
     return EXIT_OK
@@ -438,6 +517,19 @@ def verify_command(
         images = read_images(client, settings.ecr_repository)
     except Exception as exc:
         return _report_failure(exc, settings, err)
+    if settings.public and not public_uri:
+        # An ECR Public URI holds the registry alias (public.ecr.aws/ALIAS/NAME), which no
+        # other value gives: read it, never fall back to a private registry's URI.
+        public_uri = _public_uri(client, settings.ecr_repository)
+        if not public_uri:
+            print(
+                f"✗ The ECR Public URI of {settings.ecr_repository!r} (public.ecr.aws/ALIAS/"
+                "NAME) is unknown: step 1 has not remembered it here and ecr-public "
+                "describe-repositories did not give it. Run step 1 (apply --public --only 1), "
+                "then verify again.",
+                file=err,
+            )
+            return EXIT_FAILED
     uri = repository_uri(
         settings.ecr_repository,
         account_id=identity.account_id,
@@ -451,6 +543,15 @@ def verify_command(
     else:
         print(verification_text(result), file=out, end="")
     return EXIT_OK if result.immutable is not None and result.latest is not None else EXIT_FAILED
+
+
+def _public_uri(client: Any, name: str) -> str:
+    """The repositoryUri ecr-public reports; "" when it cannot be read."""
+    try:
+        answer = client.describe_repositories(repositoryNames=[name])
+        return str(answer["repositories"][0].get("repositoryUri") or "")
+    except Exception:  # the caller says the URI is unknown and how to get it
+        return ""
 
 
 def _report_failure(exc: BaseException, settings: Settings, err: IO[str]) -> int:

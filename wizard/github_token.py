@@ -64,11 +64,20 @@ def web_host(api_url: str) -> str:
     return "github.com" if host == "api.github.com" else host
 
 
+def _is_loopback(host: str) -> bool:
+    name = host.rsplit(":", 1)[0].strip("[]") if host.count(":") <= 1 else host.strip("[]")
+    return name in ("localhost", "::1") or name.startswith("127.")
+
+
 def token_from_env(api_url: str, env: Mapping[str, str] | None = None) -> Token | None:
+    """GH_TOKEN / GITHUB_TOKEN are github.com credentials: another server (GitHub Enterprise
+    Server) gets only GH_ENTERPRISE_TOKEN / GITHUB_ENTERPRISE_TOKEN, as with the gh CLI, so a
+    stray --github-api-url never receives them. A server on this machine (a test double) may."""
     env = os.environ if env is None else env
     names: tuple[str, ...] = ENV_NAMES
-    if web_host(api_url) != "github.com":
-        names = ENTERPRISE_ENV_NAMES + ENV_NAMES
+    host = web_host(api_url)
+    if host != "github.com":
+        names = ENTERPRISE_ENV_NAMES + (ENV_NAMES if _is_loopback(host) else ())
     for name in names:
         value = env.get(name, "").strip()
         if value:

@@ -67,7 +67,13 @@ def guidance_lines(guidance: Guidance) -> list[str]:
     return lines
 
 
-def failure_lines(result: StepResult) -> list[str]:
+# How each face lets a person try again once the cause is fixed.
+RETRY_CLI = "Steps before this one are kept; run the same command again after the fix."
+RETRY_APP = "Steps before this one are kept; ^r plans this step again once the cause is fixed."
+RETRY_PROMPTS = "Steps before this one are kept; choose Try again once the cause is fixed."
+
+
+def failure_lines(result: StepResult, retry: str = RETRY_CLI) -> list[str]:
     lines = [f"✗ Step {result.step} · {result.title} failed: {result.error}"]
     if not result.guidance:
         lines.append(
@@ -76,5 +82,6 @@ def failure_lines(result: StepResult) -> list[str]:
         )
     for guidance in result.guidance:
         lines += guidance_lines(guidance)
-    lines.append("  Steps before this one are kept; run the same command again after the fix.")
+    if retry:
+        lines.append(f"  {retry}")
     return lines

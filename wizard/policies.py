@@ -48,7 +48,11 @@ PUBLIC_PUSH_ACTIONS = (
 )
 
 
-class PolicyTooLarge(ValueError):
+class PolicyError(ValueError):
+    """A document the tool refuses to build: it would be refused by AWS or admit too much."""
+
+
+class PolicyTooLarge(PolicyError):
     """A document over IAM's size limit: AWS would refuse it, so it is never sent."""
 
 
@@ -113,24 +117,55 @@ def _contexts(s: Settings) -> list[tuple[str, str]]:
     return contexts
 
 
+# Claims of a custom subject template (`include_claim_keys`) that pin the repository.
+REPOSITORY_KEYS = frozenset({"repo", "repository", "repository_id"})
+# Claims that pin which ref or environment the job runs for.
+CONTEXT_KEYS = frozenset({"context", "ref", "environment"})
+
+
+def template_keys(s: Settings) -> list[str]:
+    return s.sub_claim_keys or ["repo", "context"]
+
+
+def template_pins_repository(s: Settings) -> bool:
+    """True when the subject itself names the repository; otherwise the trust policy must pin
+    it with a repository_id condition (or any repository on GitHub would match)."""
+    keys = set(template_keys(s))
+    return bool(keys & {"repo", "repository"}) or ("repository_id" in keys and bool(s.repo_id))
+
+
+def _claim(key: str, s: Settings, context: str) -> str:
+    """One `key:value` part of a custom subject, with the value wherever the tool knows it."""
+    known = {
+        "repository": s.github_repo,
+        "repository_owner": s.owner,
+        "repository_owner_id": s.owner_id,
+        "repository_id": s.repo_id,
+    }
+    if context.startswith("ref:"):
+        known["ref"] = context.removeprefix("ref:")
+    elif context.startswith("environment:"):
+        known["environment"] = context.removeprefix("environment:")
+    # Anything else varies per job (workflow, run, actor...): matched with '*' and called out.
+    return f"{key}:{known.get(key) or '*'}"
+
+
 def subjects(s: Settings) -> list[Subject]:
     """Every `sub` value the trust policy accepts, in the format the repository emits."""
     if s.any_repo_of_owner:
         owner = f"{s.owner}@{s.owner_id}" if s.subject_format == "immutable" else s.owner
         return [Subject(f"repo:{owner}/*", f"every repository of {s.owner}, any ref")]
     prefix = subject_prefix(s)
-    keys = s.sub_claim_keys or ["repo", "context"]
     out: list[Subject] = []
     for context, meaning in _contexts(s):
         parts: list[str] = []
-        for key in keys:
+        for key in template_keys(s):
             if key == "repo":
                 parts.append(prefix)
             elif key == "context":
                 parts.append(context)
             else:
-                # A custom template adds claims the tool cannot know in advance.
-                parts.append(f"{key}:*")
+                parts.append(_claim(key, s, context))
         out.append(Subject(":".join(parts), meaning))
     return out
 
@@ -175,14 +210,32 @@ def scope_notes(s: Settings) -> list[Note]:
                     )
                 )
     if s.sub_claim_keys and s.sub_claim_keys != ["repo", "context"]:
+        keys = set(s.sub_claim_keys)
         notes.append(
             Note(
                 Severity.WARNING,
                 "The repository uses a custom subject template "
-                f"({', '.join(s.sub_claim_keys)}); claims other than repo and context are "
+                f"({', '.join(s.sub_claim_keys)}); claims whose value varies per job are "
                 "matched with '*'.",
             )
         )
+        if not template_pins_repository(s):
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    "The subject template does not name the repository: a repository_id "
+                    f"condition ({s.repo_id or 'needs --repo-id'}) pins it instead.",
+                )
+            )
+        if not keys & CONTEXT_KEYS and not s.any_ref:
+            notes.append(
+                Note(
+                    Severity.DANGER,
+                    "WIDE: the subject template has no context, ref or environment claim, so "
+                    "every branch, tag, environment and pull request of the repository is "
+                    "admitted, whatever scope you chose.",
+                )
+            )
     if s.environments and not s.any_ref:
         notes.append(
             Note(
@@ -206,8 +259,16 @@ def trust_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, A
         condition["StringLike"] = {SUB_KEY: sub_value}
     else:
         equals[SUB_KEY] = sub_value
-    if s.require_repository_id and s.repo_id:
+    if s.repo_id and not s.any_repo_of_owner:
+        # Pins the repository itself: a deleted repository's name registered again by someone
+        # else would still match a name-based sub, never this id.
         equals[REPOSITORY_ID_KEY] = s.repo_id
+    elif not template_pins_repository(s):
+        # Validation stops this earlier; never build a policy that admits any repository.
+        raise PolicyError(
+            "The repository's subject template does not name the repository and its id is "
+            "unknown: pass --repo-id (or run with a GitHub token) so the trust policy can pin it."
+        )
     document = {
         "Version": VERSION,
         "Statement": [

@@ -244,7 +244,7 @@ class PlainWizard:
         for plan in run.plans:
             self.say(*plan_text.plan_lines(plan))
         if run.failed is not None:
-            return self.after_failure(plan_text.failure_lines(run.failed))
+            return self.after_failure(plan_text.failure_lines(run.failed, plan_text.RETRY_PROMPTS))
         if not run.has_changes:
             self.say(plan_text.summary_line(run.plans))
             self.remember(run.plans)
@@ -266,7 +266,7 @@ class PlainWizard:
         apply_run(ctx, run, on_result=printed)
         self.remember(run.plans)
         if run.failed is not None:
-            return self.after_failure(plan_text.failure_lines(run.failed))
+            return self.after_failure(plan_text.failure_lines(run.failed, plan_text.RETRY_PROMPTS))
         return "done"
 
     def prepare(self, ctx: Any, step: Any) -> list[str]:
@@ -301,11 +301,11 @@ class PlainWizard:
         from wizard.remember import remember
 
         try:
-            note = remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+            notes = remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
         except OSError as exc:
             self.say(f"! The answers could not be saved to {self.config_path}: {exc}")
             return
-        if note:
+        for note in notes:
             self.say(f"i {note}")
 
     def verify(self) -> int:

@@ -6,6 +6,7 @@ guide's file names, for a pull request) always say the same thing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -17,21 +18,49 @@ from wizard.settings import Remembered, Settings
 DOCUMENT_FILES = {3: store.TRUST_POLICY_FILE, 4: store.PUSH_POLICY_FILE}
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def remember(
     path: Path,
     remembered: Remembered,
     settings: Settings,
     outputs: Mapping[str, str],
     plans: Iterable[StepPlan] = (),
-) -> str:
-    """Returns a sentence to show when the file's format was upgraded, else ""."""
+) -> list[str]:
+    """Save the answers and the applied documents; returns sentences to show the person."""
+    notes: list[str] = []
     remembered.settings = settings
     remembered.created.update({k: v for k, v in outputs.items() if v})
-    note = store.save(path, remembered)
     for plan in plans:
         name = DOCUMENT_FILES.get(plan.step)
         for change in plan.changes:
             if name and change.document is not None:
                 text = json.dumps(change.document, indent=2) + "\n"
-                store.write_private(path.parent / name, text)
-    return note
+                note = _write_document(path.parent / name, text, remembered)
+                if note:
+                    notes.append(note)
+    upgraded = store.save(path, remembered)
+    return [upgraded, *notes] if upgraded else notes
+
+
+def _write_document(target: Path, text: str, remembered: Remembered) -> str:
+    """Write a document unless the file holds something the wizard did not write there: the
+    guide tells people to keep their own copies under these very names."""
+    key = f"{target.name}:sha256"
+    if target.exists():
+        current = target.read_text(encoding="utf-8", errors="replace")
+        if current == text:
+            remembered.created[key] = _digest(text)
+            return ""
+        if remembered.created.get(key) != _digest(current):
+            aside = target.with_name(target.stem + ".applied" + target.suffix)
+            store.write_private(aside, text)
+            return (
+                f"{target.name} holds a document the wizard did not write; it was left as it is "
+                f"and the applied one was written to {aside.name}."
+            )
+    store.write_private(target, text)
+    remembered.created[key] = _digest(text)
+    return f"Wrote {target.name}, the document applied, for review."

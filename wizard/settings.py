@@ -6,7 +6,9 @@ or a single re-run step needs no retyping; command-line flags override it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -22,6 +24,11 @@ PUSH_POLICY_FILE = "ecr-push-policy.json"
 DEFAULT_POLICY_NAME = "ECRPushPolicy"
 DEFAULT_MUTABILITY = "IMMUTABLE_WITH_EXCLUSION"
 DEFAULT_EXCLUSIONS = ("latest",)
+
+
+# Answers that hold for one run only: consent to take over a role, and an endpoint override
+# (remembered, it would quietly send every later run to an emulator).
+ONE_RUN_ANSWERS = frozenset({"adopt_role", "endpoint_url"})
 
 
 class ConfigError(Exception):
@@ -59,6 +66,8 @@ class Settings:
     # A custom OIDC subject template (`include_claim_keys`); empty means GitHub's default.
     sub_claim_keys: list[str] = field(default_factory=list)
     require_repository_id: bool = False
+    # Replace the trust policy of an existing role the wizard did not create.
+    adopt_role: bool = False
     default_branch: str = "main"
     # GitHub side (steps 5-6)
     # Empty means api.github.com (or GITHUB_API_URL); GHES is https://HOST/api/v3.
@@ -153,7 +162,11 @@ def save(path: Path, remembered: Remembered) -> str:
     """Write the config atomically with mode 0600: it names the account and its resources.
 
     Returns a sentence to show when an older file's format was upgraded, else ""."""
-    answers = {k: v for k, v in remembered.settings.to_dict().items() if v not in ("", None)}
+    answers = {
+        k: v
+        for k, v in remembered.settings.to_dict().items()
+        if v not in ("", None) and k not in ONE_RUN_ANSWERS
+    }
     document = {"version": CONFIG_VERSION, "answers": answers, "created": remembered.created}
     write_private(path, tomli_w.dumps(document))
     upgraded = remembered.format_version
@@ -167,9 +180,13 @@ def save(path: Path, remembered: Remembered) -> str:
 
 
 def write_private(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    """Atomic and 0600 from the first byte; the temporary name is unpredictable."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -35,6 +35,7 @@ Pure: no I/O, never raises on a malformed (but JSON-shaped) document.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -205,6 +206,17 @@ def _parse_sub(value: str) -> _Sub | None:
     return _Sub(owner, owner_id, repo, repo_id, rest, owner_seg, repo_seg)
 
 
+_REPOSITORY_CLAIM = re.compile(r"(?:^|:)(?:repository:[^:*?/]+/[^:*?]+|repository_id:\d+)(?::|$)")
+
+
+def _names_a_repository(value: str) -> bool:
+    """True when the `sub` value pins one repository by itself. `repo:` forms, and patterns
+    that may match them, are judged by the wildcard rules; a custom template by its claims."""
+    if value.startswith("repo:") or _wild(value[: len("repo:")]):
+        return True
+    return bool(_REPOSITORY_CLAIM.search(value))
+
+
 def _compare(op: Operator, request: str, policy: str) -> bool:
     if op.like:
         return glob_match(policy, request)
@@ -265,6 +277,7 @@ class _Linter:
             if cond.key in (SUB_KEY, AUD_KEY):
                 self.set_and_exists(index, cond)
         self.sub(index, [c for c in conds if c.key == SUB_KEY])
+        self.sub_names_a_repository(index, conds)
         cn = any(a.split(":")[1:2] == ["aws-cn"] for a in arns)
         self.aud(index, [c for c in conds if c.key == AUD_KEY], cn)
         self.repository_id(index, conds)
@@ -569,6 +582,28 @@ class _Linter:
                         f"use {good}",
                         index,
                     )
+
+    def sub_names_a_repository(self, index: int, conds: list[_Cond]) -> None:
+        """A custom subject template can leave the repository out of `sub` altogether
+        (`repository_owner:*:...`, `ref:...`): then any repository matches, unless a
+        repository_id condition pins it."""
+        values = [v for c in conds if c.key == SUB_KEY and c.positive for v in c.values]
+        pinned = any(
+            c.key == REPOSITORY_ID_KEY and c.positive and c.op is not None and not c.op.like
+            for c in conds
+        )
+        loose = [v for v in values if not _names_a_repository(v)]
+        if not loose or pinned:
+            return
+        self.add(
+            "sub-no-repo",
+            Level.HIGH,
+            f"sub {loose[0]!r} names no repository (a custom subject template?): a workflow in "
+            "any repository on GitHub whose token carries those claims can assume this role",
+            f'add "StringEquals": {{"{REPOSITORY_ID_KEY}": "{self.repo_id or "REPO_ID"}"}}, or '
+            "include repo in the repository's subject template",
+            index,
+        )
 
     def repository_id(self, index: int, conds: list[_Cond]) -> None:
         sub_values = [v for c in conds if c.key == SUB_KEY and c.positive for v in c.values]

@@ -39,6 +39,8 @@ FIELDS: dict[str, FieldSpec] = {
     "repo_id": FieldSpec("GitHub repository ID", "--repo-id"),
     "subject_format": FieldSpec("subject format", "--subject-format"),
     "default_branch": FieldSpec("default branch", "--default-branch"),
+    "any_ref": FieldSpec("any-ref scope", "--any-ref"),
+    "any_repo_of_owner": FieldSpec("owner-wide scope", "--any-repo-of-owner"),
 }
 
 
@@ -136,6 +138,22 @@ def mutability_exclusions(values: Iterable[str], mutability: str) -> list[FieldE
         errors.append(
             _error("mutability_exclusions", "count", "", f"at most 5 filters; {len(values)} given.")
         )
+    if mutability == "MUTABLE_WITH_EXCLUSION":
+        import fnmatch
+
+        # Here the filters name the tags that become immutable: `latest` must keep moving.
+        frozen = [v for v in values if fnmatch.fnmatchcase("latest", v)]
+        if frozen:
+            errors.append(
+                _error(
+                    "mutability_exclusions",
+                    "latest",
+                    frozen[0],
+                    "with MUTABLE_WITH_EXCLUSION the filters name the tags that become "
+                    "immutable, so 'latest' could never move again.",
+                    "Pass --mutability-exclusion with the version tags' pattern, e.g. '0.*'.",
+                )
+            )
     for value in values:
         if not _EXCLUSION.fullmatch(value):
             errors.append(
@@ -291,6 +309,9 @@ def _ref_pattern(field: str, value: str, what: str) -> list[FieldError]:
     """Git's ref-name rules (git check-ref-format), with `*` and `?` kept as wildcards."""
     if not value:
         return [_error(field, "required", value, f"a {what} cannot be empty.")]
+    if value.startswith("refs/"):
+        short = value.split("/", 2)[-1]
+        return [_error(field, "short", value, f"give the short {what} name.", f"Try {short!r}.")]
     problems = []
     if _REF_FORBIDDEN.search(value):
         problems.append("no spaces, control characters or any of ~ ^ : \\ [")
@@ -298,8 +319,6 @@ def _ref_pattern(field: str, value: str, what: str) -> list[FieldError]:
         problems.append("no '..', '@{' or '//'")
     if value.startswith(("/", "-", ".")) or value.endswith(("/", ".", ".lock")):
         problems.append("no leading '/', '-' or '.', no trailing '/', '.' or '.lock'")
-    if value.startswith("refs/"):
-        problems.append("give the short name (without 'refs/heads/' or 'refs/tags/')")
     if not problems:
         return []
     return [_error(field, "ref", value, f"git {what} names allow {'; '.join(problems)}.")]
@@ -337,7 +356,51 @@ def environment(value: str) -> list[FieldError]:
 def _numeric_id(field: str, value: str) -> list[FieldError]:
     if re.fullmatch(r"[1-9]\d{0,19}", value):
         return []
-    return [_error(field, "digits", value, "is a number (GitHub's numeric ID).")]
+    return [_error(field, "digits", value, "must be GitHub's numeric ID, a positive number.")]
+
+
+def _scope_conflicts(s: Settings) -> list[FieldError]:
+    """A wide scope swallows the narrow ones: refuse the mix rather than drop flags silently."""
+    narrow = [
+        flag
+        for flag, given in (
+            ("--branch", s.branches),
+            ("--tag", s.tags),
+            ("--environment", s.environments),
+            ("--pull-requests", s.pull_requests),
+        )
+        if given
+    ]
+    wide = "any_repo_of_owner" if s.any_repo_of_owner else "any_ref" if s.any_ref else ""
+    if not wide or not (narrow or (s.any_ref and s.any_repo_of_owner)):
+        return []
+    ignored = narrow or ["--any-ref"]
+    return [
+        _error(
+            wide,
+            "conflict",
+            "",
+            f"admits more than {', '.join(ignored)} already, which would be ignored.",
+            f"Give either {FIELDS[wide].flag} or the narrower flags, not both.",
+        )
+    ]
+
+
+def _subject_template(s: Settings) -> list[FieldError]:
+    from wizard.policies import template_pins_repository
+
+    if template_pins_repository(s) or s.repo_id:
+        return []
+    return [
+        _error(
+            "repo_id",
+            "required",
+            "",
+            f"the repository's subject template ({', '.join(s.sub_claim_keys)}) does not name "
+            "the repository, so the trust policy must pin its numeric id: pass --repo-id or run "
+            "with a GitHub token.",
+        )
+    ]
 
 
 # --- The whole set ----------------------------------------------------------------------------
@@ -368,7 +431,8 @@ def settings_errors(s: Settings, *, steps: Iterable[int] = (1, 2, 3, 4)) -> list
         errors += _each(branch, s.branches)
         errors += _each(environment, s.environments)
         errors += _each(tag_pattern, s.tags)
-        errors += branch(s.default_branch) if s.default_branch != "main" else []
+        errors += _ref_pattern("default_branch", s.default_branch, "branch")
+        errors += _scope_conflicts(s)
         if s.subject_format not in ("default", "immutable"):
             errors.append(
                 _error(
@@ -381,8 +445,9 @@ def settings_errors(s: Settings, *, steps: Iterable[int] = (1, 2, 3, 4)) -> list
         if s.subject_format == "immutable":
             errors += _numeric_id("owner_id", s.owner_id)
             errors += _numeric_id("repo_id", s.repo_id)
-        if s.require_repository_id:
+        if s.require_repository_id and s.subject_format != "immutable":
             errors += _numeric_id("repo_id", s.repo_id)
+        errors += _subject_template(s)
     if 4 in wanted:
         errors += policy_name(s.policy_name)
     return errors

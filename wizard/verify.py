@@ -27,7 +27,7 @@ class Image:
 class Verification:
     repository_uri: str
     images: tuple[Image, ...]
-    # The newest tag of the VERSION-YYYYMMDD-SHA form, and what it and `latest` point to.
+    # The newest tag of the VERSION-YYYYMMDD-SHA[-rRUN] form, and what it and `latest` point to.
     immutable_tag: str = ""
     immutable: Image | None = None
     latest: Image | None = None
@@ -106,11 +106,15 @@ def repository_uri(
     return f"{registry_host(account_id, region, partition)}/{name}"
 
 
-def _tag_key(tag: str, image: Image) -> tuple[str, float]:
+def _tag_key(tag: str, image: Image) -> tuple[str, float, int, int]:
+    """Newest first by build date, then push time, then run number and attempt: tags of one
+    commit and day differ only by -rRUN (see wizard.workflow.IMMUTABLE_TAG)."""
     match = IMMUTABLE_TAG.match(tag)
     date = match.group("date") if match else ""
+    run = int(match.group("run") or 0) if match else 0
+    attempt = int(match.group("attempt") or 1) if match else 0
     pushed = image.pushed_at.timestamp() if image.pushed_at else 0.0
-    return date, pushed
+    return date, pushed, run, attempt
 
 
 def verification(uri: str, images: list[Image]) -> Verification:
@@ -154,8 +158,8 @@ def verification_text(v: Verification, *, limit: int = 10) -> str:
         lines.append(f"Immutable tag: {v.immutable_tag} (pushed {_when(v.immutable)})")
     else:
         lines.append(
-            "Immutable tag: none of the form VERSION-YYYYMMDD-SHA; the workflow pushes one per "
-            "build."
+            "Immutable tag: none of the form VERSION-YYYYMMDD-SHA-rRUN; the workflow pushes one "
+            "per build."
         )
     if v.latest is not None:
         lines.append(f"latest: pushed {_when(v.latest)}")

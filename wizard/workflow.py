@@ -26,11 +26,24 @@ CHECKOUT_ACTION = "actions/checkout@v4"
 CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials@v4"
 LOGIN_ACTION = "aws-actions/amazon-ecr-login@v2"
 PUBLIC_REGISTRY = "public.ecr.aws"
-# The immutable tag the workflow pushes: VERSION-YYYYMMDD-SHORTSHA.
-IMMUTABLE_TAG = re.compile(r"^(?P<version>.+)-(?P<date>\d{8})-(?P<sha>[0-9a-f]{7,40})$")
+# The immutable tag the workflow pushes: VERSION-YYYYMMDD-SHORTSHA-rRUN (and `.ATTEMPT` when a
+# run is re-run). The guide's VERSION-YYYYMMDD-SHORTSHA alone is not unique: the push run that
+# committing the workflow starts and step 6's run build the same commit on the same day, and a
+# second build of one commit is another digest, so the immutable repository refuses the tag
+# (ImageTagAlreadyExistsException) and step 6 could never be re-run. GitHub's run number (per
+# workflow, never reused) and attempt make every build's tag new, so the tag still never moves
+# and `latest` still moves to the newest build. Tags of the guide's shape (without -rRUN), pushed
+# by older workflows, are still recognised.
+IMMUTABLE_TAG = re.compile(
+    r"^(?P<version>.+)-(?P<date>\d{8})-(?P<sha>[0-9a-f]{7,40})"
+    r"(?:-r(?P<run>\d+)(?:\.(?P<attempt>\d+))?)?$"
+)
+# Docker's limit on a tag's length; the workflow checks the tag it makes against it.
+TAG_LIMIT = 128
 
 _FILE_NAME = re.compile(r"[A-Za-z0-9._-]+\.ya?ml")
-_VERSION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
+# At most 90 characters, so VERSION-YYYYMMDD-SHA7-rRUN.ATTEMPT stays within Docker's 128.
+_VERSION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,89}")
 _PATH = re.compile(r"[A-Za-z0-9_./@+-]+")
 _PRIVATE_HOST = re.compile(r"\b(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\b")
 _PUBLIC_IMAGE = re.compile(r"\bpublic\.ecr\.aws/([a-z0-9][a-z0-9_-]*)\b")
@@ -51,6 +64,13 @@ class WorkflowSpec:
     public: bool = False
     # ECR Public only: the registry alias in public.ecr.aws/ALIAS/NAME.
     public_alias: str = ""
+    # The pushes that build the image: the branches and tags the role admits (the trust policy
+    # refuses a push run from anywhere else). Neither: the default branch.
+    push_branches: tuple[str, ...] = ()
+    push_tags: tuple[str, ...] = ()
+    # The environment the job runs in ("" none). A job with an environment gets the token
+    # `sub` ...:environment:NAME, which is what a role scoped with --environment admits.
+    environment: str = ""
 
     @property
     def context(self) -> str:
@@ -61,6 +81,8 @@ def workflow_spec(settings: Settings, *, repository_uri: str = "") -> WorkflowSp
     alias = ""
     if settings.public and repository_uri.startswith(PUBLIC_REGISTRY + "/"):
         alias = repository_uri.split("/")[1]
+    # `any_ref` admits everything: building on pushes to the default branch is enough.
+    scoped = not settings.any_ref
     return WorkflowSpec(
         name=settings.workflow_name,
         file=settings.workflow_file,
@@ -72,7 +94,77 @@ def workflow_spec(settings: Settings, *, repository_uri: str = "") -> WorkflowSp
         build_context=settings.build_context,
         public=settings.public,
         public_alias=alias,
+        push_branches=tuple(settings.branches) if scoped else (),
+        push_tags=tuple(settings.tags) if scoped else (),
+        # A job has one environment; with several, the first is used (workflow_notes says so).
+        environment=settings.environments[0] if settings.environments else "",
     )
+
+
+def workflow_notes(settings: Settings) -> list[str]:
+    """What a person should know about the rendered file that the settings alone do not say."""
+    notes: list[str] = []
+    if len(settings.environments) > 1:
+        others = ", ".join(repr(e) for e in settings.environments[1:])
+        notes.append(
+            f"The job runs in environment {settings.environments[0]!r} (--environment, the "
+            f"first one): a job has one environment. The role also admits {others}; to build "
+            "in another, edit the job's `environment:` line."
+        )
+    if settings.pull_requests:
+        notes.append(
+            "The workflow does not run on pull requests (--pull-requests admits them to the "
+            "role): building an image from an unreviewed branch is better left to a decision."
+        )
+    return notes
+
+
+def ref_errors(ref: str) -> list[str]:
+    """The ref step 6 dispatches on (--ref): a branch or tag name as git allows it."""
+    short = ref.removeprefix("refs/heads/").removeprefix("refs/tags/")
+    problems: list[str] = []
+    if not short:
+        problems.append("it is empty")
+    if re.search(r"[\x00-\x20~^:?*\\\[\x7f]", short):
+        problems.append("no spaces, control characters or any of ~ ^ : ? * \\ [")
+    if ".." in short or "@{" in short or "//" in short or short == "@":
+        problems.append("no '..', '@{' or '//', and not '@'")
+    if short.startswith(("/", "-", ".")) or short.endswith(("/", ".", ".lock")):
+        problems.append("no leading '/', '-' or '.', no trailing '/', '.' or '.lock'")
+    if not problems:
+        return []
+    rules = "; ".join(problems)
+    return [f"ref (--ref, workflow_ref) {ref!r}: a git branch or tag name ({rules})."]
+
+
+def input_errors(
+    *, name: str, version: str, dockerfile: str, build_context: str, environment: str = ""
+) -> list[str]:
+    """The workflow's own inputs, each message naming its flag."""
+    errors: list[str] = []
+    if not name.strip() or any(c in name for c in "\r\n"):
+        errors.append(f"workflow name (--workflow-name) {name!r}: one non-empty line.")
+    bare = version.removeprefix("file:")
+    pattern = _PATH if version.startswith("file:") else _VERSION
+    if not pattern.fullmatch(bare):
+        errors.append(
+            f"image version (--image-version) {version!r}: a Docker tag part of at most 90 "
+            "characters (letters, digits, '_', '.', '-'; not starting with '.' or '-'), or "
+            "file:PATH."
+        )
+    for label, flag, value in (
+        ("Dockerfile", "--dockerfile", dockerfile),
+        ("build context", "--build-context", build_context),
+    ):
+        if not _PATH.fullmatch(value):
+            errors.append(
+                f"{label} ({flag}) {value!r}: a relative path of letters, digits, ./_-@+."
+            )
+    if "${{" in environment:
+        errors.append(
+            f"environment (--environment) {environment!r}: a name, not a GitHub expression."
+        )
+    return errors
 
 
 def workflow_file_errors(name: str) -> list[str]:
@@ -87,23 +179,18 @@ def workflow_file_errors(name: str) -> list[str]:
 def spec_errors(spec: WorkflowSpec) -> list[str]:
     """What would make a broken or unsafe workflow; an empty list means render it."""
     errors = workflow_file_errors(spec.file)
-    if not spec.name.strip() or any(c in spec.name for c in "\r\n"):
-        errors.append(f"workflow name (--workflow-name) {spec.name!r}: one non-empty line.")
+    errors += input_errors(
+        name=spec.name,
+        version=spec.version,
+        dockerfile=spec.dockerfile,
+        build_context=spec.build_context,
+        environment=spec.environment,
+    )
     if spec.values_as not in ("secrets", "variables"):
         errors.append(
             f"github_values_as {spec.values_as!r}: must be 'secrets' or 'variables' "
             "(--as-variables)."
         )
-    version = spec.version.removeprefix("file:")
-    pattern = _PATH if spec.version.startswith("file:") else _VERSION
-    if not pattern.fullmatch(version):
-        errors.append(
-            f"image version (--image-version) {spec.version!r}: a Docker tag part (letters, "
-            "digits, '_', '.', '-'; not starting with '.' or '-'), or file:PATH."
-        )
-    for label, value in (("dockerfile", spec.dockerfile), ("build_context", spec.build_context)):
-        if not _PATH.fullmatch(value):
-            errors.append(f"{label} {value!r}: a relative path of letters, digits, ./_-@+.")
     if not spec.ecr_repository:
         errors.append("ECR repository name (--ecr-repository): is required.")
     if spec.public and not spec.public_alias:
@@ -117,6 +204,19 @@ def spec_errors(spec: WorkflowSpec) -> list[str]:
 def _q(value: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(value)
+
+
+def _push_trigger(spec: WorkflowSpec) -> str:
+    """`on: push` for the branches and tags the role admits; else the default branch."""
+    branches = list(spec.push_branches)
+    if not branches and not spec.push_tags:
+        branches = [spec.default_branch]
+    lines = ["  push:\n"]
+    for key, values in (("branches", branches), ("tags", list(spec.push_tags))):
+        if values:
+            lines.append(f"    {key}:\n")
+            lines += [f"      - {_q(value)}\n" for value in values]
+    return "".join(lines)
 
 
 def render_workflow(spec: WorkflowSpec) -> str:
@@ -135,11 +235,13 @@ def render_workflow(spec: WorkflowSpec) -> str:
         version_env = f"          DEFAULT_VERSION: {_q(spec.version)}\n"
         version_line = 'VERSION="${INPUT_VERSION:-$DEFAULT_VERSION}"'
         default = f"        default: {_q(spec.version)}\n"
+    push = _push_trigger(spec)
+    environment = f"    environment: {_q(spec.environment)}\n" if spec.environment else ""
     return f"""\
 # Made by ecr-oidc-wizard. Builds the image and pushes it to Amazon ECR with OIDC: no
 # long-lived AWS keys are stored in GitHub. Every build pushes two tags:
-#   VERSION-YYYYMMDD-SHORTSHA  never moves: use it for production
-#   latest                     moves with every build: use it for development
+#   VERSION-YYYYMMDD-SHORTSHA-rRUN  never moves (one per build): use it for production
+#   latest                          moves with every build: use it for development
 name: {_q(spec.name)}
 
 on:
@@ -149,10 +251,7 @@ on:
         description: "Image version (the first part of the immutable tag)"
         required: false
         type: string
-{default}  push:
-    branches:
-      - {_q(spec.default_branch)}
-
+{default}{push}
 permissions:
   contents: read  # check out the code; every job starts from read-only
 
@@ -165,6 +264,7 @@ jobs:
   build-and-push:
     name: Build and push to Amazon ECR
     runs-on: ubuntu-latest
+{environment}\
     permissions:
       id-token: write  # OIDC: a GitHub token AWS exchanges for the role's credentials
       contents: read  # check out the code
@@ -196,7 +296,17 @@ jobs:
         run: |
           set -euo pipefail
           {version_line}
-          TAG="${{VERSION}}-$(date -u +%Y%m%d)-${{GITHUB_SHA::7}}"
+          # The run number (and the attempt of a re-run) makes each build's tag new, so a
+          # second build of one commit on one day never hits the immutable repository's
+          # "tag already exists"; the tag never moves, latest does.
+          TAG="${{VERSION}}-$(date -u +%Y%m%d)-${{GITHUB_SHA::7}}-r${{GITHUB_RUN_NUMBER}}"
+          if [ "${{GITHUB_RUN_ATTEMPT:-1}}" != "1" ]; then
+            TAG="${{TAG}}.${{GITHUB_RUN_ATTEMPT}}"
+          fi
+          if [ "${{#TAG}}" -gt {TAG_LIMIT} ]; then
+            echo "::error::The tag $TAG is over Docker's {TAG_LIMIT} characters: shorten VERSION."
+            exit 1
+          fi
           IMAGE="${{REGISTRY}}/${{REPOSITORY}}"
           docker build --file "$DOCKERFILE" --tag "$IMAGE:$TAG" --tag "$IMAGE:latest" \\
             "$BUILD_CONTEXT"
@@ -536,3 +646,27 @@ def _registry_findings(document: dict[Any, Any], registry: str) -> list[Finding]
 
 def findings_text(findings: Iterable[Finding]) -> str:
     return "\n".join(f.text() for f in findings)
+
+
+def job_environment(text: str) -> str | None:
+    """The environment of the job that assumes the role: "" for none; None when it cannot be
+    known before the run (not YAML, or a `${{ }}` expression GitHub evaluates at run time)."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    for _, job, step in _steps(document):
+        if not _uses(step, "aws-actions/configure-aws-credentials"):
+            continue
+        value = job.get("environment")
+        if isinstance(value, dict):
+            value = value.get("name")
+        if value is None:
+            return ""
+        name = str(value)
+        return None if "${{" in name else name
+    return ""

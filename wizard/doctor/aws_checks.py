@@ -23,7 +23,7 @@ PROVIDER_SUFFIX = f":oidc-provider/{ISSUER}"
 LATEST = "latest"
 # The workflow's immutable tag is VERSION-YYYYMMDD-SHORTSHA; any date and sha will do to ask
 # "would an exclusion filter make this tag mutable?".
-SAMPLE_DATE_SHA = "20250101-0123abc"
+SAMPLE_DATE_SHA = "20250101-0123abc-r1"
 
 
 def provider_findings(state: ProviderState, *, account_id: str, partition: str) -> list[Finding]:

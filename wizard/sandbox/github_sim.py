@@ -33,7 +33,7 @@ from typing import Any
 from wizard.claims import build_sub, evaluate, glob_match
 from wizard.github_api import AccessProblem, GitHubError, _dispatch_error
 from wizard.policies import ISSUER, provider_arn, registry_host, repository_arn
-from wizard.workflow import WORKFLOWS_DIR
+from wizard.workflow import WORKFLOWS_DIR, job_environment
 
 SIM_API_URL = "sandbox://github"
 SIM_WEB_URL = "https://github.invalid"
@@ -83,6 +83,8 @@ class SimRun:
     created_at: str
     started: float
     outcome: Outcome | None = None
+    # GitHub's run number: per workflow, from 1, never reused; it is part of the image tag.
+    run_number: int = 1
 
 
 @dataclass
@@ -289,6 +291,7 @@ class SimulatedGitHub:
                 inputs=dict(inputs or {}),
                 created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 started=self._clock(),
+                run_number=1 + sum(r.workflow == workflow for r in found.runs),
             )
             found.runs.append(run)
         return {
@@ -369,6 +372,8 @@ class SimulatedGitHub:
             "event": "workflow_dispatch",
             "head_branch": run.ref,
             "head_sha": run.head_sha,
+            "run_number": run.run_number,
+            "run_attempt": 1,
             "path": f"{WORKFLOWS_DIR}/{run.workflow}",
             "created_at": run.created_at,
             "html_url": self._html_url(repo, run),
@@ -483,7 +488,13 @@ class SimulatedGitHub:
                 f"your account for https://{ISSUER}"
             )
             return True
-        sub = build_sub(repo.full_name, branch=run.ref)
+        text = repo.files.get((run.ref, f"{WORKFLOWS_DIR}/{run.workflow}"), "")
+        # A job with an environment gets ...:environment:NAME instead of its ref, as on GitHub.
+        environment = job_environment(text) or ""
+        if environment:
+            sub = build_sub(repo.full_name, environment=environment)
+        else:
+            sub = build_sub(repo.full_name, branch=run.ref)
         claims = {
             "sub": sub,
             "aud": "sts.amazonaws.com",
@@ -530,7 +541,9 @@ class SimulatedGitHub:
         env = {k: json.loads(v) for k, v in _ENV_LINE.findall(text)}
         name = str(env.get("REPOSITORY") or "")
         version = run.inputs.get("version") or str(env.get("DEFAULT_VERSION") or "0.1.0")
-        tag = f"{version}-{datetime.now(UTC):%Y%m%d}-{run.head_sha[:7]}"
+        # The tag the workflow's script makes: VERSION-YYYYMMDD-SHA7-rRUN_NUMBER (a first
+        # attempt: the simulation never re-runs), so each build's immutable tag is new.
+        tag = f"{version}-{datetime.now(UTC):%Y%m%d}-{run.head_sha[:7]}-r{run.run_number}"
         image = f"{registry}/{name}"
         log.add(f"#1 [internal] load build definition from Dockerfile (simulated build of {tag})")
         log.add(f"The push refers to repository [{image}]")

@@ -73,7 +73,7 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
 def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
     """Point the answers at the sandbox (its own config file, endpoint and no profile) and
     commit the workflow those answers make to the simulated repository."""
-    from wizard.cli import resolve
+    from wizard.cli import UsageError, resolve
     from wizard.github_cli import github_overrides
 
     # The person's config file and profile are never read or written in the sandbox.
@@ -84,6 +84,13 @@ def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
         args.only = [1, 2, 3, 4, 5, 6]
     settings, _, _ = resolve(args)
     settings = settings.merged(github_overrides(args))
+    if settings.public:
+        # moto has no ecr-public API: every call would end in a server traceback and a 500.
+        raise UsageError(
+            "--public: the sandbox cannot show ECR Public (its AWS emulator, moto, has no "
+            "ecr-public API). Run without --public in the sandbox, or without --sandbox "
+            "against a real AWS account."
+        )
     box.commit_workflow(settings)
     args.seams = {"github": box.github, "github_source": GITHUB_SOURCE, "banner": box.title}
     return settings

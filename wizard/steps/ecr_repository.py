@@ -183,6 +183,8 @@ class EcrRepositoryStep(Step[RepositoryState]):
 
 
 def describe_mutability(mutability: str, exclusions: tuple[str, ...] | list[str]) -> str:
+    if exclusions and mutability == "MUTABLE_WITH_EXCLUSION":
+        return f"{mutability} (immutable: {', '.join(exclusions)})"
     if exclusions:
         return f"{mutability} (except {', '.join(exclusions)})"
     return mutability or "unknown"

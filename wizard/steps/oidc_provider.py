@@ -101,6 +101,15 @@ class OidcProviderStep(Step[ProviderState]):
         wanted = [t.lower() for t in s.thumbprints if t.lower() not in observed.thumbprints]
         if wanted:
             merged = [*observed.thumbprints, *wanted][-5:]
+            dropped = [t for t in observed.thumbprints if t not in merged]
+            if dropped:
+                notes.append(
+                    Note(
+                        Severity.WARNING,
+                        "IAM keeps at most 5 thumbprints: the oldest "
+                        f"({', '.join(dropped)}) make room for the new ones.",
+                    )
+                )
             changes.append(
                 Change(
                     Action.UPDATE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,11 +13,13 @@ from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
 
 PUSH_POLICY_NAME = "push policy"
+_ROLE_MISSING = re.compile(r"role (?:with name )?\S+ (?:not found|cannot be found)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class PushPolicyState:
     document: Any = None
+    role_missing: bool = False
 
     @property
     def exists(self) -> bool:
@@ -42,7 +45,8 @@ class PushPolicyStep(Step[PushPolicyState]):
             answer = ctx.aws.iam.get_role_policy(RoleName=s.role_name, PolicyName=s.policy_name)
         except Exception as exc:
             if is_not_found(exc):
-                return PushPolicyState()
+                # IAM answers NoSuchEntity for a missing policy and for a missing role alike.
+                return PushPolicyState(role_missing=bool(_ROLE_MISSING.search(str(exc))))
             raise
         return PushPolicyState(answer["PolicyDocument"])
 
@@ -89,11 +93,20 @@ class PushPolicyStep(Step[PushPolicyState]):
                 document_name=PUSH_POLICY_NAME,
                 diff=json_diff(observed.document, desired, PUSH_POLICY_NAME),
             )
-        notes = (
+        notes: tuple[Note, ...] = (
             Note(
                 Severity.INFO,
                 "ecr:GetAuthorizationToken has no resource-level permissions, so it alone is "
                 "on '*'; every other action names the exact repository ARN.",
             ),
         )
+        if observed.role_missing:
+            notes = (
+                Note(
+                    Severity.WARNING,
+                    f"Role {s.role_name} does not exist yet: step 3 creates it. Applying this "
+                    "step on its own fails until then.",
+                ),
+                *notes,
+            )
         return self.new_plan(changes=(change,), notes=notes)

@@ -19,9 +19,13 @@ from wizard.plan import (
 from wizard.policies import role_arn, scope_notes, subjects, trust_policy
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
-from wizard.tags import aws_tags
+from wizard.tags import CREATED_BY_KEY, CREATED_BY_VALUE, aws_tags
 
 TRUST_POLICY_NAME = "trust policy"
+
+
+def _listed(policies: tuple[str, ...]) -> str:
+    return f" ({', '.join(policies)})" if policies else ""
 
 
 def edited_notes(document: dict[str, Any]) -> list[Note]:
@@ -46,6 +50,13 @@ class RoleState:
     name: str = ""
     arn: str = ""
     trust_policy: Any = None
+    created_by_wizard: bool = False
+    # Permissions the role already has besides the push policy: GitHub would get them too.
+    other_policies: tuple[str, ...] = ()
+
+
+class RoleNotOurs(Exception):
+    """Replacing the trust policy of a role the wizard did not create needs explicit consent."""
 
 
 class RoleStep(Step[RoleState]):
@@ -71,7 +82,20 @@ class RoleStep(Step[RoleState]):
             raise
         # boto3 already URL-decodes and parses the document.
         document = role.get("AssumeRolePolicyDocument")
-        return RoleState(True, role["RoleName"], role["Arn"], document)
+        tags = {t.get("Key"): t.get("Value") for t in role.get("Tags", [])}
+        iam = ctx.aws.iam
+        inline = iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]
+        managed = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+        others = [f"inline {n}" for n in inline if n != ctx.settings.policy_name]
+        others += [f"managed {p.get('PolicyName', p.get('PolicyArn', '?'))}" for p in managed]
+        return RoleState(
+            True,
+            role["RoleName"],
+            role["Arn"],
+            document,
+            created_by_wizard=tags.get(CREATED_BY_KEY) == CREATED_BY_VALUE,
+            other_policies=tuple(others),
+        )
 
     def plan(self, ctx: StepContext, observed: RoleState) -> StepPlan:
         s = ctx.settings
@@ -111,6 +135,14 @@ class RoleStep(Step[RoleState]):
                 document_name=TRUST_POLICY_NAME,
             )
         else:
+            if not observed.created_by_wizard and not s.adopt_role:
+                raise RoleNotOurs(
+                    f"Role {observed.name} exists and was not created by ecr-oidc-wizard; "
+                    "replacing its trust policy would lock out whoever assumes it today and give "
+                    f"its permissions{_listed(observed.other_policies)} to GitHub workflows. "
+                    "Nothing was changed. Choose another role name, or take it over on purpose "
+                    "(--adopt-role)."
+                )
             change = Change(
                 Action.UPDATE,
                 resource,
@@ -129,4 +161,22 @@ class RoleStep(Step[RoleState]):
         notes = (
             scope_notes(s) if self.number not in ctx.document_overrides else edited_notes(desired)
         )
+        if observed.exists and not observed.created_by_wizard and change.action is Action.UPDATE:
+            notes.insert(
+                0,
+                Note(
+                    Severity.DANGER,
+                    f"TAKE-OVER: role {observed.name} was not created by ecr-oidc-wizard. Its "
+                    "current trust policy (the diff's minus lines) stops working, and GitHub "
+                    f"workflows get its permissions{_listed(observed.other_policies)}.",
+                ),
+            )
+        elif observed.other_policies:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    f"Role {observed.name} also has{_listed(observed.other_policies)}: workflows "
+                    "that assume it get those permissions too.",
+                )
+            )
         return self.new_plan(changes=(change,), notes=tuple(notes), outputs={"role_arn": arn})

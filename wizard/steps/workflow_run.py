@@ -8,15 +8,19 @@ troubleshooting catalogue.
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from wizard.claims import build_sub, evaluate, glob_match
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
-from wizard.policies import registry_host
+from wizard.policies import audience, provider_arn, registry_host, subject_prefix, trust_policy
+from wizard.settings import Settings
 from wizard.steps.base import Status, Step, StepContext, StepResult
 from wizard.workflow import (
     PUBLIC_REGISTRY,
@@ -25,6 +29,8 @@ from wizard.workflow import (
     Finding,
     check_workflow,
     commit_help,
+    job_environment,
+    workflow_spec,
 )
 
 # Runs created this long before GitHub's dispatch time still count: GitHub's clocks differ.
@@ -133,6 +139,10 @@ class RunNotFound(Exception):
     """The dispatch was accepted but no run showed up in time."""
 
 
+class DispatchRefused(Exception):
+    """The role's trust policy would refuse the run's token: nothing is dispatched."""
+
+
 @dataclass(frozen=True)
 class WorkflowState:
     checked: bool
@@ -140,6 +150,150 @@ class WorkflowState:
     # None when not checked (no token).
     on_ref: bool | None = None
     findings: tuple[Finding, ...] = ()
+    # The environment the committed file's job uses ("" none); None when not read or unknown.
+    environment: str | None = None
+
+
+@dataclass(frozen=True)
+class DispatchCheck:
+    """Whether the role would admit the token of the run step 6 starts."""
+
+    sub: str
+    allowed: bool
+    reason: str
+    # Which document was checked: the role's own, or the one step 3 sets.
+    source: str
+    environment: str = ""
+
+    def refusal(self, s: Settings, ref: str) -> str:
+        if self.environment:
+            fix = (
+                f"The job runs in environment {self.environment!r}: admit it with "
+                f"--environment {self.environment} (and run step 3), or take the `environment:` "
+                "line out of the workflow."
+            )
+        elif s.environments and not s.any_ref:
+            fix = (
+                f"The role admits environment {s.environments[0]!r} (--environment), but the "
+                "job names none: write the workflow again with the `workflow` command (it adds "
+                f"`environment: {s.environments[0]}` to the job), commit and push it."
+            )
+        else:
+            fix = (
+                f"Run on a ref the role admits (--ref BRANCH_OR_TAG), or admit {ref!r} with "
+                f"--branch {ref} / --tag {ref} (and run step 3)."
+            )
+        return (
+            f"The run on {ref!r} would fail: its token carries sub {self.sub!r}, and "
+            f"{self.source} refuses it ({self.reason}), so configure-aws-credentials would "
+            f"stop with 'Not authorized to perform sts:AssumeRoleWithWebIdentity'. {fix}"
+        )
+
+
+def ref_is_tag(s: Settings, ref: str) -> bool:
+    """A ref step 6 runs on is a branch unless it says refs/tags/ or only a tag pattern has it."""
+    if ref.startswith("refs/tags/"):
+        return True
+    if ref.startswith("refs/heads/"):
+        return False
+    short = ref
+    in_tags = any(glob_match(t, short) for t in s.tags)
+    in_branches = any(glob_match(b, short) for b in s.branches)
+    return in_tags and not in_branches
+
+
+def dispatch_sub(s: Settings, ref: str, environment: str) -> str | None:
+    """The `sub` of the token a run on `ref` gets, in the repository's format; None when it
+    cannot be known (a custom template with claims other than repo and context)."""
+    keys = s.sub_claim_keys or ["repo", "context"]
+    if set(keys) - {"repo", "context"}:
+        return None
+    immutable = s.subject_format == "immutable"
+    tag = not environment and ref_is_tag(s, ref)
+    try:
+        full = build_sub(
+            s.github_repo,
+            environment=environment or None,
+            tag=ref if tag else None,
+            branch=None if environment or tag else ref,
+            owner_id=s.owner_id if immutable else None,
+            repo_id=s.repo_id if immutable else None,
+        )
+    except ValueError:
+        return None
+    # build_sub gives the default template (repo, then context); follow the repository's order.
+    prefix = subject_prefix(s)
+    context = full[len(prefix) + 1 :]
+    return ":".join(prefix if key == "repo" else context for key in keys)
+
+
+def _trust_to_check(ctx: StepContext, step3: bool) -> tuple[dict[str, Any], str] | None:
+    """The trust policy the role has when the run starts, and what it is; None if unknown.
+    `step3`: step 3 runs first, so the role gets the trust policy step 3 shows."""
+    s = ctx.settings
+    if not step3:
+        try:
+            role = ctx.aws.iam.get_role(RoleName=s.role_name)["Role"]
+            raw: Any = role["AssumeRolePolicyDocument"]
+            if isinstance(raw, str):
+                raw = json.loads(urllib.parse.unquote(raw))
+            if isinstance(raw, dict):
+                return raw, f"the trust policy of the role {s.role_name}"
+        except Exception:  # not created yet, or not readable: check what step 3 would set
+            pass
+    try:
+        desired = ctx.document_overrides.get(3) or trust_policy(
+            s, partition=ctx.partition, account_id=ctx.account_id
+        )
+    except Exception:  # no AWS identity: the check is a help, the run still tells
+        return None
+    return desired, "the trust policy step 3 sets"
+
+
+def _without_key(document: dict[str, Any], claim: str) -> dict[str, Any]:
+    """A copy of a policy whose conditions no longer test the claim `claim`."""
+    copy: dict[str, Any] = json.loads(json.dumps(document))
+    raw = copy.get("Statement")
+    for statement in raw if isinstance(raw, list) else [raw]:
+        block = statement.get("Condition") if isinstance(statement, dict) else None
+        if not isinstance(block, dict):
+            continue
+        for keys in block.values():
+            if isinstance(keys, dict):
+                for key in [k for k in keys if str(k).lower().endswith(":" + claim)]:
+                    del keys[key]
+    return copy
+
+
+def check_dispatch(
+    ctx: StepContext, ref: str, environment: str | None, *, step3: bool | None = None
+) -> DispatchCheck | None:
+    """Evaluate the run's token against the role's trust policy; None when it cannot be.
+    `step3` None: step 3 is in this run when its plan is (its plan sets role_arn)."""
+    s = ctx.settings
+    if environment is None:
+        return None
+    sub = dispatch_sub(s, ref, environment)
+    if sub is None:
+        return None
+    found = _trust_to_check(ctx, "role_arn" in ctx.outputs if step3 is None else step3)
+    if found is None:
+        return None
+    document, source = found
+    try:
+        partition = ctx.partition
+        account_id = ctx.account_id
+    except Exception:  # no AWS identity: the check is a help, the run still tells
+        return None
+    claims = {"sub": sub, "aud": audience(partition)}
+    if s.repo_id:
+        claims["repository_id"] = s.repo_id
+    else:
+        # GitHub was not asked for the id: the real token carries it, so a repository_id
+        # condition is left out of the check rather than reported as a refusal.
+        document = _without_key(document, "repository_id")
+    decision = evaluate(document, claims, provider_arn=provider_arn(partition, account_id))
+    return DispatchCheck(sub, decision.allowed, decision.reason, source, environment)
 
 
 def expected_registry(ctx: StepContext) -> str:
@@ -181,9 +335,25 @@ class WorkflowRunStep(Step[WorkflowState]):
         self._clock = clock
         self._poll_interval = poll_interval
         self._timeout = timeout
+        # Set by `apply` faces (wizard.github_cli.wire_github): a plan whose run the role
+        # would refuse raises DispatchRefused instead of only warning, so nothing is sent.
+        self.refuse_denied = False
+        # What the last plan observed, so apply re-checks the same file without reading it again.
+        self._observed: WorkflowState | None = None
 
     def ref(self, ctx: StepContext) -> str:
-        return ctx.settings.workflow_ref or ctx.settings.default_branch or "main"
+        s = ctx.settings
+        if s.workflow_ref:
+            return s.workflow_ref
+        default = s.default_branch or "main"
+        # A role scoped to other branches refuses a run on the default branch: run on the
+        # first branch it names instead (the workflow builds on pushes to those branches).
+        admitted = any(glob_match(b, default) for b in s.branches)
+        if s.branches and not admitted and not s.any_ref and not s.environments:
+            literal = [b for b in s.branches if "*" not in b and "?" not in b]
+            if literal:
+                return literal[0]
+        return default
 
     def inspect(self, ctx: StepContext) -> WorkflowState:
         ref = self.ref(ctx)
@@ -192,14 +362,33 @@ class WorkflowRunStep(Step[WorkflowState]):
         s = ctx.settings
         text = ctx.github.file_text(s.owner, s.repo_name, f"{WORKFLOWS_DIR}/{s.workflow_file}", ref)
         findings: tuple[Finding, ...] = ()
+        environment: str | None = None
         if text is not None:
             expect = Expectations(values_as=s.github_values_as, registry=expected_registry(ctx))
             findings = tuple(check_workflow(text, expect))
-        return WorkflowState(checked=True, ref=ref, on_ref=text is not None, findings=findings)
+            environment = job_environment(text)
+        return WorkflowState(
+            checked=True,
+            ref=ref,
+            on_ref=text is not None,
+            findings=findings,
+            environment=environment,
+        )
+
+    def check(
+        self, ctx: StepContext, observed: WorkflowState, *, step3: bool | None = None
+    ) -> DispatchCheck | None:
+        """The run's token against the role; the committed file's environment when read, else
+        the one the wizard's workflow uses."""
+        environment = observed.environment
+        if not observed.on_ref:
+            environment = workflow_spec(ctx.settings).environment
+        return check_dispatch(ctx, observed.ref, environment, step3=step3)
 
     def plan(self, ctx: StepContext, observed: WorkflowState) -> StepPlan:
         s = ctx.settings
         ref = observed.ref
+        self._observed = observed
         call = Call(
             "github",
             "dispatch_workflow",
@@ -237,6 +426,19 @@ class WorkflowRunStep(Step[WorkflowState]):
                 )
             )
         notes += [f.to_note() for f in observed.findings]
+        checked = self.check(ctx, observed)
+        if checked is not None and not checked.allowed:
+            if self.refuse_denied:
+                raise DispatchRefused(checked.refusal(s, ref) + " Nothing was dispatched.")
+            notes.insert(0, Note(Severity.DANGER, checked.refusal(s, ref)))
+        elif checked is None and observed.on_ref and observed.environment is None:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    "The job's `environment:` is an expression, so whether the role admits the "
+                    "run's token cannot be checked before the run.",
+                )
+            )
         return self.new_plan(changes=(change,), notes=tuple(notes))
 
     # --- apply: dispatch, find the run, follow it ---------------------------------------------
@@ -253,6 +455,18 @@ class WorkflowRunStep(Step[WorkflowState]):
         deadline = self._clock() + timeout
         dispatch = plan.calls[0]
         ref = str(dispatch.params["ref"])
+        # Step 3 may have changed the role since the plan: check its trust policy now, so a run
+        # it would refuse is not started (a face may apply a plan that carried the warning).
+        observed = self._observed
+        if observed is not None and observed.ref == ref:
+            checked = self.check(ctx, observed)
+            if checked is not None and not checked.allowed:
+                return self._result(
+                    ctx,
+                    start,
+                    Status.FAILED,
+                    error=checked.refusal(s, ref) + " Nothing was dispatched.",
+                )
         # Runs that exist just before the dispatch cannot be the one it starts.
         previous = self._run_ids(ctx, ref)
         dispatched = ctx.send(dispatch) or {}

@@ -423,7 +423,13 @@ CASES: tuple[Case, ...] = (
             r"\bis not authorized to perform\b",
             r"\bUser is not authorized\b",
         ),
-        unless=("assume-role-denied",),
+        # The generic reading only when no specific one (naming the action) matched.
+        unless=(
+            "assume-role-denied",
+            "caller-lacks-permission",
+            "push-policy-denied",
+            "explicit-deny",
+        ),
         names_permission=True,
     ),
     # --- IAM documents and existing resources --------------------------------------------------
@@ -503,8 +509,9 @@ CASES: tuple[Case, ...] = (
             "(perhaps spelled with other capitals) is already there."
         ),
         fix=(
-            "Reuse it: step 3 adopts the existing role and shows the trust-policy difference "
-            "before changing it. Or choose another role name."
+            "Run the step again: it finds the existing role and shows the trust-policy "
+            "difference before changing anything (a role the wizard did not create is taken over "
+            "only with --adopt-role). Or choose another role name."
         ),
         commands=(
             "aws iam get-role --role-name {role_name} --query Role.AssumeRolePolicyDocument",
@@ -516,6 +523,46 @@ CASES: tuple[Case, ...] = (
                 r"CreateRole|Role with name",
             ),
         ),
+    ),
+    Case(
+        id="role-missing",
+        title="The role does not exist (yet)",
+        cause=(
+            "IAM has no role {role_name} in this account: step 3, which creates it, has not run "
+            "or failed, or the name or the account differs."
+        ),
+        fix="Create the role first (step 3), then attach the push policy (step 4) again.",
+        commands=(
+            "aws iam get-role --role-name {role_name}",
+            "ecr-oidc-wizard apply --only 3,4",
+        ),
+        match=(
+            (
+                _words("NoSuchEntity", "NoSuchEntityException"),
+                r"(?i)role (?:with name )?\S+ (?:not found|cannot be found)",
+            ),
+        ),
+    ),
+    Case(
+        id="role-not-ours",
+        title="The role exists and was not made by this wizard: nothing was changed",
+        cause=(
+            "Role {role_name} already exists without the created-by = ecr-oidc-wizard tag. "
+            "Replacing its trust policy would lock out whoever assumes it today, and GitHub "
+            "workflows would get every permission it holds."
+        ),
+        fix=(
+            "Choose another role name (--role-name), or, if taking this role over is what you "
+            "want, look at what it holds and then run with --adopt-role (in the full-screen "
+            "app: tick 'Take over an existing role' in step 3)."
+        ),
+        commands=(
+            "aws iam get-role --role-name {role_name} --query Role.AssumeRolePolicyDocument",
+            "aws iam list-role-policies --role-name {role_name}",
+            "aws iam list-attached-role-policies --role-name {role_name}",
+            "ecr-oidc-wizard plan --only 3 --adopt-role",
+        ),
+        match=((r"was not created by ecr-oidc-wizard",),),
     ),
     Case(
         id="limit-exceeded",
