@@ -17,13 +17,17 @@ from screens.session import Session
 from wizard.steps import all_steps
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# From this many columns the layout is "-wide" (below it "-narrow": a slimmer navigator).
+WIDE_FROM = 90
+# Step screens narrower than WIDE_FROM or shorter than this are dense (screens.step_form).
+TALL_FROM = 32
 
 
 class WizardApp(App[int]):
     CSS_PATH = ASSETS / "wizard.tcss"
     TITLE = "ecr-oidc-wizard"
     COMMANDS = App.COMMANDS | {WizardCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]  # noqa: RUF012 (Textual declares it per instance)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE_FROM, "-wide")]  # noqa: RUF012 (Textual declares it per instance)
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),

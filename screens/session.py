@@ -23,6 +23,8 @@ STEP_NUMBERS = (1, 2, 3, 4, 5, 6)
 class StepState(StrEnum):
     NOT_STARTED = "not started"
     PLANNED = "planned"
+    # Planned, but apply waits for a GitHub token (steps 5 and 6).
+    NEEDS_TOKEN = "needs token"
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
@@ -33,6 +35,7 @@ class StepState(StrEnum):
 STATE_MARK = {
     StepState.NOT_STARTED: "·",
     StepState.PLANNED: "○",
+    StepState.NEEDS_TOKEN: "!",
     StepState.RUNNING: "…",
     StepState.DONE: "✓",
     StepState.FAILED: "✗",
@@ -91,13 +94,15 @@ class Session:
         )
 
     def remember(self, plans: Sequence[StepPlan] = ()) -> str:
-        """Save the answers, what exists and the documents; returns a problem to show, or ""."""
+        """Save the answers, what exists and the documents; returns what to tell the person
+        (a problem, or that an older file's format was upgraded), or ""."""
         if self.config_path is None:
             return ""
         from wizard.remember import remember
 
         try:
-            remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+            notes = remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+            # Writing the documents is routine; only what the person must know is shown.
+            return " ".join(n for n in notes if not n.startswith("Wrote "))
         except OSError as exc:
             return f"The answers could not be saved to {self.config_path}: {exc}"
-        return ""

@@ -54,10 +54,11 @@ class StepScreen(StepWorkers):
 
     def on_mount(self) -> None:
         self.sub_title = f"Step {self.number} · {self.step.title}"
+        self.apply_density()
         self.query_one(ProgressBar).display = False
         self.revalidate()
         if not self.errors:
-            self.action_plan()
+            self.plan_again()
         else:
             self.query_one(PlanView).show_message(
                 "Fill in the fields above; the plan appears once every value is valid."

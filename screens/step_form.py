@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -148,6 +149,24 @@ class StepForm(Screen[None]):
         """Runs in the worker before planning or applying; returns lines to show."""
         return []
 
+    # --- density --------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.apply_density()
+
+    def apply_density(self) -> None:
+        """Below 90 columns or 32 rows, one row per input: at 80×24 the plan and the buttons
+        are then a few lines below the form, not screens away. Called on resize and on mount:
+        a screen opened later may see its resize before its widgets exist, and its breakpoint
+        classes after its mount, so the app's size decides."""
+        from screens.app import TALL_FROM, WIDE_FROM
+
+        width, height = self.app.size
+        dense = width < WIDE_FROM or height < TALL_FROM
+        self.set_class(dense, "-dense")
+        for widget in self.query("#main Input, #main Select, #main Button"):
+            cast("Input | Select[Any] | Button", widget).compact = dense
+
     # --- status and what can be done now --------------------------------------------------
 
     def set_state(self, state: StepState) -> None:
@@ -229,16 +248,19 @@ class StepForm(Screen[None]):
         shown = {f.name for f in self.fields}
         for field in self.fields:
             mine = [e.message for e in self.errors if e.field == field.name]
-            self.query_one(f"#error-{field.name}", Static).update(
-                Content("\n").join(Content.styled(f"✗ {m}", "$error") for m in mine)
-            )
+            error = self.query_one(f"#error-{field.name}", Static)
+            error.update(Content("\n").join(Content.styled(f"✗ {m}", "$error") for m in mine))
+            # An empty message would still take a row under every field.
+            error.display = bool(mine)
             self.query_one(f"#field-{field.name}").set_class(bool(mine), "-invalid")
         others = [e.message for e in self.errors if e.field not in shown]
-        self.query_one("#other-errors", Static).update(
+        other_errors = self.query_one("#other-errors", Static)
+        other_errors.update(
             Content("\n").join(
                 Content.styled(f"✗ {m} (asked on another step)", "$error") for m in others
             )
         )
+        other_errors.display = bool(others)
         self._sync()
 
     def mark_stale(self) -> None:
@@ -263,7 +285,7 @@ class StepForm(Screen[None]):
 
     def _replan_after_edit(self) -> None:
         if not self.errors and not self.busy:
-            self.action_plan()
+            self.plan_again()
 
     def action_edit_policy(self) -> None:
         preview = self.query_one(PolicyPreview)
@@ -272,15 +294,23 @@ class StepForm(Screen[None]):
             self.query_one("#do-apply", Button).focus()
         else:
             preview.start_editing()
+            # The editor appears where the preview was, often below the fold: bring it up
+            # once it is laid out, with its top (and the border title's keys) in view.
+            main = self.query_one("#main", VerticalScroll)
+            self.call_after_refresh(main.scroll_to_widget, preview, top=True, animate=False)
 
     def action_reset_policy(self) -> None:
         self.session.overrides.pop(self.number, None)
         self.policy_invalid = False
         self.query_one(PolicyPreview).reset()
         self.mark_stale()
-        self.action_plan()
+        self.plan_again()
 
     def action_plan(self) -> None:
-        """Read what exists and show the plan. Declared here because an edit or a submitted
-        field plans again; `StepWorkers` does the planning, in a thread worker."""
+        """Read what exists and show the plan, scrolled into view. Declared here because a
+        submitted field plans; `StepWorkers` does the planning, in a thread worker."""
+        raise NotImplementedError
+
+    def plan_again(self) -> None:
+        """Plan without moving the view (after an edit or a reset)."""
         raise NotImplementedError

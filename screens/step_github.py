@@ -8,6 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 
+from screens.session import StepState
 from screens.step_base import StepScreen
 from screens.widgets.token_panel import TokenPanel
 from wizard.plan_text import NOTE_MARK
@@ -26,7 +27,8 @@ class GitHubStepScreen(StepScreen):
         yield TokenPanel(blink=self.wizard.blink, id="token")
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # No super().on_mount(): Textual calls StepScreen's own handler after this one, and
+        # calling it here too started a second plan that cancelled the first.
         if self.session.github is None:
             self.find_token_worker()
         else:
@@ -42,6 +44,19 @@ class GitHubStepScreen(StepScreen):
         if action == "apply" and answer is True and self.session.github is None:
             return None
         return answer
+
+    def planned_state(self) -> StepState:
+        # Without a token the plan is only what would be sent: apply cannot run yet.
+        return StepState.PLANNED if self.session.github is not None else StepState.NEEDS_TOKEN
+
+    def planned_status(self) -> tuple[str, str]:
+        if self.session.github is not None:
+            return super().planned_status()
+        return (
+            "! Needs a GitHub token before ^g can apply: paste one in the GitHub token box "
+            "(enter), or set GH_TOKEN and open this step again.",
+            "$warning",
+        )
 
     def _api_url(self) -> str:
         from wizard.github_api import api_url_from
@@ -80,7 +95,7 @@ class GitHubStepScreen(StepScreen):
             self.notify(message.said, timeout=10)
         self._show_token(message.source, message.said)
         if message.github is not None and not self.errors and not self.busy:
-            self.action_plan()
+            self.plan_again()
         self._sync()
 
     def _show_token(self, source: str, said: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from screens.confirm import ConfirmScreen
@@ -59,6 +60,10 @@ class WorkflowRunScreen(GitHubStepScreen):
         run = Static("No run yet: ^g starts one after you confirm.", id="run-view")
         run.border_title = "Run"
         yield run
+
+    def applying_view(self) -> Widget:
+        # The run is followed live in its own box, above the status line.
+        return self.query_one("#run-view")
 
     def prepare(self, ctx: StepContext, *, applying: bool) -> list[str]:
         if not applying:

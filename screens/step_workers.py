@@ -13,6 +13,7 @@ from typing import Any
 from textual import work
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
@@ -25,6 +26,7 @@ from screens.widgets.policy_preview import PolicyPreview
 from wizard import plan_text
 from wizard.plan import Call
 from wizard.runner import Run, apply_run, describe_error, plan_steps
+from wizard.settings import Settings
 from wizard.steps.base import Status, Step, StepResult
 
 
@@ -37,12 +39,17 @@ class StepWorkers(StepForm):
     # The messages are StepScreen's to the rest of the app: `namespace` keeps their handler
     # names (on_step_screen_planned, ...) what they were when they were declared there.
     class Planned(Message, namespace="step_screen"):
-        def __init__(self, generation: int, run: Run, extra: list[str]) -> None:
+        def __init__(
+            self, generation: int, run: Run, extra: list[str], settings: Settings | None = None
+        ) -> None:
             super().__init__()
             self.generation = generation
             self.run = run
             # Lines the screen's `prepare` produced (e.g. what GitHub said about the repo).
             self.extra = extra
+            # The answers the plan was made from: `prepare` may have put GitHub's facts
+            # (canonical name, ids, subject format) in place of what was typed.
+            self.settings = settings
 
     class Progress(Message, namespace="step_screen"):
         def __init__(self, generation: int, call: Call) -> None:
@@ -76,10 +83,23 @@ class StepWorkers(StepForm):
         self._apply_after_plan = False
         # Said once more after the next plan (which otherwise replaces the status line).
         self._notice = ""
+        self._reveal_plan = False
+        self.planned_settings: Settings | None = None
 
     # --- planning -------------------------------------------------------------------------
 
     def action_plan(self) -> None:
+        """Plan because the person asked (^r, the button, enter in a field, retry): the status
+        line and the plan are scrolled into view, which at 80×24 sit below the form."""
+        if self.check_action("plan", ()) is not True:
+            self.app.bell()
+            return
+        self._reveal_plan = True
+        self.plan_again()
+        self.reveal_plan()
+
+    def plan_again(self) -> None:
+        """Plan without moving the view (on opening, after an edit, an apply or a token)."""
         if self.check_action("plan", ()) is not True:
             self.app.bell()
             return
@@ -107,13 +127,14 @@ class StepWorkers(StepForm):
         except Exception as exc:  # the engine turns AWS errors into results; this is a bug
             self.post_message(self.Crashed(generation, describe_error(exc)))
             return
-        self.post_message(self.Planned(generation, run, extra))
+        self.post_message(self.Planned(generation, run, extra, ctx.settings))
 
     def on_step_screen_planned(self, message: Planned) -> None:
         if message.generation != self._generation:
             return
         self._finish_busy()
         self.run = message.run
+        self.planned_settings = message.settings
         self.stale = False
         failed = message.run.failed
         if failed is not None:
@@ -132,7 +153,7 @@ class StepWorkers(StepForm):
                     )
         notice, self._notice = self._notice, ""
         if notice:
-            self.set_state(StepState.PLANNED if plan.has_changes else StepState.DONE)
+            self.set_state(self.planned_state() if plan.has_changes else StepState.DONE)
             self.set_status(notice, "$warning")
         elif plan.has_changes and self.results:
             # Some steps always have something to send again (a secret cannot be read back,
@@ -141,8 +162,8 @@ class StepWorkers(StepForm):
             done = [plan_text.result_line(r) for r in self.results]
             self.set_status(" ".join([*done, "^g would send the plan below again."]), "$success")
         elif plan.has_changes:
-            self.set_state(StepState.PLANNED)
-            self.set_status("Planned. Review it, then ^g applies (you confirm first).", "$accent")
+            self.set_state(self.planned_state())
+            self.set_status(*self.planned_status())
         else:
             self.set_state(StepState.DONE)
             done = [plan_text.result_line(r) for r in self.results]
@@ -152,6 +173,9 @@ class StepWorkers(StepForm):
             )
             self._remember()
         self._sync()
+        if self._reveal_plan:
+            self._reveal_plan = False
+            self.reveal_plan()
         if self._apply_after_plan:
             self._apply_after_plan = False
             if plan.has_changes:
@@ -196,6 +220,7 @@ class StepWorkers(StepForm):
         self.set_state(StepState.RUNNING)
         self.set_status("… Applying. esc cancels before the next call.", "$accent")
         self._sync()
+        self.reveal_plan(self.applying_view())
         self.apply_worker(self._generation, self.run)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="step")
@@ -250,7 +275,7 @@ class StepWorkers(StepForm):
         self.notify(plan_text.result_line(result), title="Step applied")
         # Plan again so the screen shows what now exists (a second run changes nothing).
         self.stale = True
-        self.action_plan()
+        self.plan_again()
 
     def action_cancel(self) -> None:
         if self.busy == "plan":
@@ -258,7 +283,7 @@ class StepWorkers(StepForm):
             for worker in self.workers:
                 worker.cancel()
             self._finish_busy()
-            self.set_state(StepState.NOT_STARTED if self.run is None else StepState.PLANNED)
+            self.set_state(StepState.NOT_STARTED if self.run is None else self.planned_state())
             self.set_status("Planning cancelled. ^r plans again.", "$warning")
             self._sync()
         elif self.busy == "apply":
@@ -283,7 +308,7 @@ class StepWorkers(StepForm):
             f"Cancelled after {message.sent} call(s); what was sent is kept. "
             "The plan below shows what remains."
         )
-        self.action_plan()
+        self.plan_again()
 
     def on_step_screen_crashed(self, message: Crashed) -> None:
         if message.generation != self._generation:
@@ -292,6 +317,24 @@ class StepWorkers(StepForm):
         self.set_state(StepState.FAILED)
         self.set_status(f"✗ {message.text}", "$error bold")
         self._sync()
+
+    def planned_state(self) -> StepState:
+        """The state of a step whose plan has something to send."""
+        return StepState.PLANNED
+
+    def planned_status(self) -> tuple[str, str]:
+        """The status line (text, style) for that state."""
+        return "Planned. Review it, then ^g applies (you confirm first).", "$accent"
+
+    def applying_view(self) -> Widget:
+        """What to bring into view while applying: the status line and progress bar."""
+        return self.query_one("#status")
+
+    def reveal_plan(self, widget: Widget | None = None) -> None:
+        """Scroll so the status line (or `widget`) and what follows start at the top."""
+        main = self.query_one("#main", VerticalScroll)
+        target = widget or self.query_one("#status")
+        self.call_after_refresh(main.scroll_to_widget, target, top=True, animate=False)
 
     def _finish_busy(self) -> None:
         self.busy = ""

@@ -1,4 +1,5 @@
-"""Pilot tests of the full-screen wizard's flows, against a real moto server."""
+"""Pilot tests of the full-screen wizard: its flows against a real moto server, and what a
+person sees at 80×24 (a fake AWS)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from pathlib import Path
 
 import boto3
 import pytest
-from textual.widgets import Button, Input
+from pygments.token import Token
+from rich.syntax import Syntax
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static, TextArea
 
+from screens.app import WizardApp
 from screens.confirm import ConfirmScreen
 from screens.help import HelpScreen
 from screens.session import StepState
@@ -15,7 +20,7 @@ from screens.step_base import StepScreen
 from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.policy_preview import PolicyPreview
 from tests.conftest import MotoServer
-from tests.test_app_support import moto_app, settle, text_of
+from tests.test_app_support import fake_app, moto_app, settle, text_of
 from wizard import validate
 
 
@@ -181,3 +186,76 @@ async def test_help_and_palette(moto: MotoServer) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StepScreen) and app.screen.number == 4
+
+
+def _shown(app: WizardApp, widget: Widget) -> bool:
+    """The widget's top row is inside the step's scrolled view (not below the fold)."""
+    main = app.screen.query_one("#main")
+    top = widget.region.y
+    return widget.region.height > 0 and main.region.y <= top < main.region.bottom
+
+
+async def test_at_80x24_inputs_are_one_row_and_the_plan_is_near() -> None:
+    app = fake_app("1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-dense")
+        assert all(box.compact for box in app.screen.query("#main Input").results(Input))
+        assert _shown(app, app.screen.query_one("#plan"))
+        # Without a border, the focused field is told by its label, underlined.
+        app.screen.query_one("#field-region", Input).focus()
+        await pilot.pause()
+        labels = list(app.screen.query(".field-label").results(Label))
+        underlined = [str(label.render()) for label in labels if label.styles.text_style.underline]
+        assert underlined == ["AWS region"]
+    roomy = fake_app("1")
+    async with roomy.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not roomy.screen.has_class("-dense")
+        assert not any(box.compact for box in roomy.screen.query("#main Input").results(Input))
+
+
+async def test_plan_key_scrolls_the_status_and_plan_into_view() -> None:
+    app = fake_app("3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not _shown(app, app.screen.query_one("#plan"))  # the role's form is long
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert _shown(app, app.screen.query_one("#status"))
+        assert _shown(app, app.screen.query_one("#plan"))
+
+
+async def test_edit_json_focuses_the_editor_and_scrolls_it_into_view() -> None:
+    app = fake_app("3")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one("#policy-editor", TextArea)
+        assert not _shown(app, app.screen.query_one(PolicyPreview))
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.screen.query_one(PolicyPreview).editing
+        assert app.focused is editor
+        assert _shown(app, editor)
+        await pilot.press("ctrl+t")  # again: stop editing
+        await pilot.pause()
+        assert not app.screen.query_one(PolicyPreview).editing
+
+
+async def test_theme_change_rehighlights_the_policy() -> None:
+    app = fake_app("4")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one("#policy-view", Static)
+        app.theme = "textual-dark"
+        await pilot.pause()
+        dark = view.content
+        assert isinstance(dark, Syntax)
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = view.content
+        assert isinstance(light, Syntax) and light is not dark
+        expected = Syntax.get_theme("ansi_light")
+        assert light._theme.get_style_for_token(Token.String) == expected.get_style_for_token(
+            Token.String
+        )

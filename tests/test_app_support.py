@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from screens.app import WizardApp
 from screens.session import Session
@@ -155,8 +156,20 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let every worker finish and its messages be handled (twice: an apply re-plans)."""
     for _ in range(3):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await _workers_done(pilot)
     await pilot.pause()
+
+
+async def _workers_done(pilot: Pilot[Any]) -> None:
+    """Wait for the workers, tolerating a plan that a newer plan replaced: step workers are
+    exclusive, so the older one is cancelled and waiting on it raises `WorkerCancelled`."""
+    for _ in range(10):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
 
 
 def text_of(app: WizardApp, selector: str) -> str:

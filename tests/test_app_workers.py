@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Input
+from textual.widgets import Button, Input, OptionList
 
+from screens.app import WizardApp
 from screens.confirm import ConfirmScreen
 from screens.help import HelpScreen
 from screens.session import Session, StepState
@@ -119,8 +121,6 @@ async def test_steps_5_and_6_with_a_typed_token(
     settings = demo_settings(
         endpoint_url=moto.url, github_api_url=github.url, run_poll_seconds=0.05
     )
-    from screens.app import WizardApp
-
     app = WizardApp(Session(settings), start="5", blink=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -163,3 +163,99 @@ async def test_verification_shows_both_tags_and_helm_values() -> None:
         assert "demo:0.1.0-20251130-8c5f394" in helm and "demo:latest" in helm
         await pilot.press("ctrl+l")
         assert "version:" in (app.clipboard or "")
+
+
+def _navigator_line(app: WizardApp, number: int) -> str:
+    prompt = app.screen.query_one("#navigator-list", OptionList).get_option(str(number)).prompt
+    return str(getattr(prompt, "plain", prompt))
+
+
+async def test_github_step_without_token_says_it_needs_one(
+    no_token: None, github: FakeGitHub
+) -> None:
+    app = fake_app("5", settings=demo_settings(github_api_url=github.url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # Not "planned": apply cannot run. Symbol and word, not colour alone.
+        assert app.session.states[5] is StepState.NEEDS_TOKEN
+        assert "! needs token" in _navigator_line(app, 5)
+        assert "Needs a GitHub token" in text_of(app, "#status")
+        assert app.screen.query_one("#do-apply", Button).disabled
+        box = app.screen.query_one("#token-input", Input)
+        box.focus()
+        await pilot.press(*github.token, "enter")
+        await settle(pilot)
+        assert app.session.states[5] is StepState.PLANNED
+        assert "○ planned" in _navigator_line(app, 5)
+        assert not app.screen.query_one("#do-apply", Button).disabled
+
+
+async def test_role_without_token_is_planned_from_the_answers(no_token: None) -> None:
+    app = fake_app("3")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.session.states[3] is StepState.PLANNED
+        assert "Not checked with GitHub (no token)" in text_of(app, "#plan")
+        assert app.session.github is None
+
+
+async def test_role_uses_githubs_repository_facts(no_token: None, github: FakeGitHub) -> None:
+    from wizard.github_api import GitHub
+
+    repo = github.repos["octo-org/app"]
+    repo.customization = {"use_default": True, "use_immutable_subject": True}
+    settings = demo_settings(github_repo="Octo-Org/App", github_api_url=github.url)
+    session = Session(
+        settings,
+        make_aws=lambda s: FakeAws(),
+        github=GitHub(github.token, github.url),
+        token_source="GitHub token from a test",
+    )
+    app = WizardApp(session, start="3", blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = text_of(app, "#plan")
+        assert "Not checked with GitHub" not in shown
+        assert f"✓ Checked with GitHub: octo-org/app (repository id {repo.id}" in shown
+        assert "GitHub's name is 'octo-org/app'" in shown  # the case the token carries
+        assert "immutable subject claims" in shown
+        screen = app.screen
+        assert isinstance(screen, StepScreen) and screen.plan is not None
+        document = json.dumps([c.document for c in screen.plan.changes])
+        assert f"repo:octo-org@{repo.owner_id}/app@{repo.id}:" in document
+        assert "Octo-Org" not in document
+
+
+async def test_role_finds_a_token_without_asking(
+    no_token: None, github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wizard.github_token import Token
+
+    monkeypatch.setattr(
+        "wizard.github_token.find_token", lambda *a, **k: Token(github.token, "GH_TOKEN")
+    )
+    app = fake_app("3", settings=demo_settings(github_api_url=github.url))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "✓ Checked with GitHub: octo-org/app" in text_of(app, "#plan")
+        # Kept for steps 5 and 6, which say where it came from.
+        assert app.session.github is not None
+        assert app.session.token_source == "GitHub token from GH_TOKEN"
+
+
+async def test_role_plans_from_the_answers_when_github_refuses(
+    no_token: None, github: FakeGitHub
+) -> None:
+    from wizard.github_api import GitHub
+
+    settings = demo_settings(github_repo="octo-org/missing", github_api_url=github.url)
+    session = Session(
+        settings, make_aws=lambda s: FakeAws(), github=GitHub(github.token, github.url)
+    )
+    app = WizardApp(session, start="3", blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = text_of(app, "#plan")
+        assert "GitHub could not be asked about the repository" in shown
+        assert "Not checked with GitHub" in shown and "✓ Checked with GitHub" not in shown
+        assert app.session.states[3] is StepState.PLANNED

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
 
 from screens.app import WizardApp
 from screens.confirm import ConfirmScreen
@@ -15,17 +13,6 @@ from tests.test_app_support import settle, text_of
 from wizard.sandbox import box as sandbox_box
 from wizard.sandbox.box import open_sandbox
 from wizard.sandbox.run import GITHUB_SOURCE
-
-
-async def settled(pilot: Pilot[int]) -> None:
-    """`settle`, tolerating the plan a new plan replaced (exclusive workers cancel it)."""
-    for _ in range(5):
-        try:
-            await settle(pilot)
-            return
-        except WorkerCancelled:
-            await pilot.pause()
-    await settle(pilot)
 
 
 async def test_sandbox_walk_from_welcome_to_verification(
@@ -42,12 +29,12 @@ async def test_sandbox_walk_from_welcome_to_verification(
         app = WizardApp(session, blink=False)
         app.title = box.title
         async with app.run_test(size=(100, 30)) as pilot:
-            await settled(pilot)
+            await settle(pilot)
             assert "SANDBOX" in app.title
             assert f"AWS endpoint: {box.url}" in text_of(app, "#detected")
             await pilot.press("enter")
             for number in range(1, 7):
-                await settled(pilot)
+                await settle(pilot)
                 screen = app.screen
                 assert isinstance(screen, StepScreen) and screen.number == number
                 if number in (5, 6):
@@ -56,11 +43,11 @@ async def test_sandbox_walk_from_welcome_to_verification(
                 await pilot.pause()
                 assert isinstance(app.screen, ConfirmScreen)
                 await pilot.press("y")
-                await settled(pilot)
+                await settle(pilot)
                 assert session.states[number] is StepState.DONE, text_of(app, "#status")
                 await pilot.press("ctrl+n")
             assert "success" in session.outputs.get("run_conclusion", "")
-            await settled(pilot)
+            await settle(pilot)
             assert isinstance(app.screen, VerifyScreen)
             shown = text_of(app, "#verify-result")
             assert "latest and 0.1.0-" in shown and "are the same image" in shown

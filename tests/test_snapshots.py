@@ -53,6 +53,15 @@ def test_role_at_80x24(snap_compare: Snap) -> None:
     assert snap_compare(fake_app("3"), terminal_size=(80, 24), run_before=keys())
 
 
+def test_role_planned_at_80x24(snap_compare: Snap) -> None:
+    """After ^r the status line and the plan are in view, with the buttons below them."""
+    assert snap_compare(fake_app("3"), terminal_size=(80, 24), run_before=keys("ctrl+r"))
+
+
+def test_github_step_needs_token_at_80x24(snap_compare: Snap) -> None:
+    assert snap_compare(fake_app("5"), terminal_size=(80, 24), run_before=keys())
+
+
 def test_verify(snap_compare: Snap) -> None:
     assert snap_compare(fake_app("verify"), terminal_size=(100, 30), run_before=keys())
 

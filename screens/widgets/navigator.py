@@ -16,6 +16,7 @@ from screens.session import STATE_MARK, StepState
 STATE_STYLE = {
     StepState.NOT_STARTED: "$text-muted",
     StepState.PLANNED: "$accent",
+    StepState.NEEDS_TOKEN: "$warning",
     StepState.RUNNING: "$warning",
     StepState.DONE: "$success",
     StepState.FAILED: "$error bold",

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.theme import Theme
 from textual.widgets import Static, TextArea
 
 # A checker returns (problem lines, blocking): blocking problems keep the edit from being used.
@@ -85,6 +86,14 @@ class PolicyPreview(Vertical):
         yield editor
         yield Static("", id="policy-problems")
 
+    def on_mount(self) -> None:
+        # The highlighting follows the theme's light or dark: re-render when it changes.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.text and self.valid:
+            self._highlight()
+
     @property
     def editing(self) -> bool:
         return self.has_class("-editing")
@@ -98,6 +107,11 @@ class PolicyPreview(Vertical):
         self._render_view()
 
     def _render_view(self) -> None:
+        self._highlight()
+        state = "edited by hand" if self.edited else "built from your answers"
+        self.border_title = f"{self.document_name} ({state}), exactly as it will be sent"
+
+    def _highlight(self) -> None:
         dark = self.app.current_theme.dark if self.app.current_theme else True
         syntax = Syntax(
             self.text,
@@ -107,8 +121,6 @@ class PolicyPreview(Vertical):
             word_wrap=True,
         )
         self.query_one("#policy-view", Static).update(syntax)
-        state = "edited by hand" if self.edited else "built from your answers"
-        self.border_title = f"{self.document_name} ({state}), exactly as it will be sent"
 
     def start_editing(self) -> None:
         editor = self.query_one(TextArea)

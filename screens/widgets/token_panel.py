@@ -22,6 +22,10 @@ class TokenPanel(Vertical):
     TokenPanel > Horizontal {
         height: auto;
     }
+    TokenPanel #token-keep-label {
+        width: 1fr;
+        padding: 1 1;
+    }
     TokenPanel #token-help {
         color: $text-muted;
     }
