@@ -42,9 +42,17 @@ class WizardCommands(Provider):
                 app.action_doctor,
             )
         )
+        why_not = getattr(screen, "why_not", None)
         for action, label, help_text in getattr(screen, "PALETTE", ()):
-            if screen.check_action(action, ()) is True:
+            allowed = screen.check_action(action, ())
+            if allowed is True:
                 commands.append((label, help_text, partial(screen.run_action, action)))
+            elif allowed is None:
+                # Greyed out in the footer: listed here too, saying why it waits.
+                why = (why_not(action) if why_not is not None else "") or "not available now"
+                commands.append(
+                    (label, f"not now — {why}", partial(app.notify, why, severity="warning"))
+                )
         commands.append(("Help for this screen", "f1", app.action_help))
         return commands
 

@@ -23,7 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
         width: 90%;
         max-width: 100;
         height: auto;
-        max-height: 90%;
+        max-height: 100%;
         border: thick $primary;
         background: $surface;
         padding: 0 1;
@@ -35,11 +35,17 @@ class ConfirmScreen(ModalScreen[bool]):
         text-style: bold;
         padding: 1 0 0 0;
     }
-    ConfirmScreen VerticalScroll {
+    ConfirmScreen #confirm-body {
         height: auto;
-        max-height: 16;
+        max-height: 100%;
     }
-    ConfirmScreen Horizontal {
+    /* The question and the buttons stay at the bottom, in view at any size: only the plan
+       above them scrolls. */
+    ConfirmScreen #confirm-answer {
+        dock: bottom;
+        height: auto;
+    }
+    ConfirmScreen #confirm-buttons {
         height: auto;
         align-horizontal: right;
     }
@@ -51,6 +57,11 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape,n", "answer(False)", "No, keep as is"),
         Binding("y", "answer(True)", "Yes, apply"),
+        # The focus stays on a button: these scroll the plan above it.
+        Binding("up", "scroll_body('up')", "Scroll up", show=False),
+        Binding("down", "scroll_body('down')", "Scroll down", show=False),
+        Binding("pageup", "scroll_body('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll_body('page_down')", "Page down", show=False),
     ]
 
     def __init__(
@@ -63,22 +74,40 @@ class ConfirmScreen(ModalScreen[bool]):
         self.danger = danger
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with Vertical(id="confirm-box") as box:
             box.border_title = self.title_text
-            with VerticalScroll():
+            with VerticalScroll(id="confirm-body"):
                 yield Static(styled_lines(self.lines), id="confirm-lines")
-            yield Static(self.question, id="confirm-question")
-            with Horizontal():
-                yield Button("No (n / esc)", id="confirm-no")
-                yield Button(
-                    "Yes, apply (y)",
-                    id="confirm-yes",
-                    variant="error" if self.danger else "primary",
-                )
+            with Vertical(id="confirm-answer"):
+                yield Static(self.question, id="confirm-question")
+                with Horizontal(id="confirm-buttons"):
+                    yield Button("No (n / esc)", id="confirm-no")
+                    yield Button(
+                        "Yes, apply (y)",
+                        id="confirm-yes",
+                        variant="error" if self.danger else "primary",
+                    )
 
     def on_mount(self) -> None:
         # Access that widens must be a deliberate choice: the safe answer is under the cursor.
         self.query_one("#confirm-no" if self.danger else "#confirm-yes", Button).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._say_if_scrollable)
+
+    def _say_if_scrollable(self) -> None:
+        body = self.query_one("#confirm-body", VerticalScroll)
+        box = self.query_one("#confirm-box", Vertical)
+        box.border_subtitle = "↑ ↓ PgUp PgDn scroll the plan" if body.max_scroll_y > 0 else ""
+
+    def action_scroll_body(self, how: str) -> None:
+        body = self.query_one("#confirm-body", VerticalScroll)
+        {
+            "up": body.scroll_up,
+            "down": body.scroll_down,
+            "page_up": body.scroll_page_up,
+            "page_down": body.scroll_page_down,
+        }[how](animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm-yes")

@@ -1,8 +1,10 @@
 """The Doctor screen: the doctor's report, line for line as `ecr-oidc-wizard doctor` prints it.
 
 The screen writes no finding of its own: it shows `wizard.doctor_report.report_lines(report)`
-with colour on top of symbols that already say everything. Given a callable instead of a
-report, it runs the check in a thread worker (the live reads block) and can run it again.
+with colour on top of symbols that already say everything, each line wrapped to the screen's
+width with a hanging indent (screens.widgets.hanging_lines), never cut. Given a callable
+instead of a report, it runs the check in a thread worker (the live reads block) and can run
+it again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import WorkerState
 
-from screens.widgets.plan_view import styled_lines
+from screens.widgets.hanging_lines import HangingLines
 from wizard.doctor_report import Report, report_lines
 
 RUNNING = "Running the doctor: reading the live setup…"
@@ -33,10 +35,10 @@ class DoctorScreen(Screen[None]):
     DEFAULT_CSS = """
     DoctorScreen #doctor-body {
         padding: 0 1;
+        scrollbar-gutter: stable;
     }
     DoctorScreen #doctor-report {
-        width: auto;
-        min-width: 100%;
+        width: 1fr;
     }
     """
 
@@ -79,7 +81,8 @@ class DoctorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Doctor"
+        # The title stays the app's (the sandbox says SANDBOX there), as on every screen.
+        self.sub_title = "Doctor"
         if self.report is not None:
             self.show_report(self.report)
         else:
@@ -93,7 +96,7 @@ class DoctorScreen(Screen[None]):
     def show_report(self, report: Report) -> None:
         self.report = report
         self.busy = ""
-        self.query_one("#doctor-report", Static).update(styled_lines(report_lines(report)))
+        self.query_one("#doctor-report", Static).update(HangingLines(report_lines(report)))
         self.refresh_bindings()
 
     def action_rerun(self) -> None:
@@ -121,7 +124,7 @@ class DoctorScreen(Screen[None]):
         self.busy = ""
         error = worker.error if worker.error is not None else RuntimeError("unknown error")
         self.query_one("#doctor-report", Static).update(
-            styled_lines(["✗ The doctor could not run.", "", *explain_text(error).splitlines()])
+            HangingLines(["✗ The doctor could not run.", "", *explain_text(error).splitlines()])
         )
         self.refresh_bindings()
 

@@ -67,9 +67,13 @@ class Session:
     )
     _aws: Any = None
     _aws_key: tuple[str, str, str] | None = None
+    # A GitHub given when the session was made (the sandbox's simulation), not found from a
+    # token: there is then no token to ask for or keep.
+    github_injected: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         self.outputs.update(self.remembered.created)
+        self.github_injected = self.github is not None
 
     def update(self, **values: Any) -> None:
         self.settings = dataclasses.replace(self.settings, **values)

@@ -63,7 +63,12 @@ class StepScreen(StepWorkers):
             self.query_one(PlanView).show_message(
                 "Fill in the fields above; the plan appears once every value is valid."
             )
+            self.say_what_to_fix()
         self._sync()
+        # Typing goes into the first answer straight away (after what is already there:
+        # the inputs do not select their text on focus, see screens.step_form).
+        if self.fields:
+            self.query_one(f"#field-{self.fields[0].name}").focus()
 
     # --- other actions --------------------------------------------------------------------
 

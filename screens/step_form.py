@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import (
     Button,
     Footer,
@@ -33,6 +32,7 @@ from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import PlanView
 from screens.widgets.policy_preview import PolicyPreview
+from screens.widgets.state_switch import StateSwitch
 from wizard import validate
 from wizard.plan import StepPlan
 from wizard.runner import Run
@@ -57,7 +57,8 @@ class StepForm(Screen[None]):
         self.busy = ""  # "", "plan" or "apply"
         self.stale = True
         self.policy_invalid = False
-        self._replan_timer: Timer | None = None
+        # The document was typed in but not checked yet (screens.widgets.policy_preview).
+        self._policy_pending = False
 
     # --- shape ----------------------------------------------------------------------------
 
@@ -109,9 +110,7 @@ class StepForm(Screen[None]):
         widget_id = f"field-{field.name}"
         with Vertical(classes="field"):
             if field.kind == "switch":
-                with Horizontal(classes="switch-row"):
-                    yield Switch(bool(value), id=widget_id)
-                    yield Label(field.caption, classes="switch-label")
+                yield StateSwitch(field.caption, bool(value), switch_id=widget_id)
             else:
                 yield Label(field.caption, classes="field-label")
                 if field.kind == "choice":
@@ -123,7 +122,14 @@ class StepForm(Screen[None]):
                     )
                 else:
                     text = ", ".join(value) if field.kind == "list" else str(value)
-                    box = Input(text, placeholder=field.placeholder, id=widget_id)
+                    # A key pressed in a field adds to the answer, never replaces all of it
+                    # at once (Textual's default selects the text on focus).
+                    box = Input(
+                        text,
+                        placeholder=field.placeholder,
+                        id=widget_id,
+                        select_on_focus=False,
+                    )
                     box.cursor_blink = self.wizard.blink
                     yield box
             yield Static("", id=f"error-{field.name}", classes="field-error")
@@ -191,6 +197,7 @@ class StepForm(Screen[None]):
                 and not self.errors
                 and not self.stale
                 and not self.policy_invalid
+                and not self._policy_pending
                 and plan is not None
                 and plan.has_changes
             )
@@ -204,6 +211,26 @@ class StepForm(Screen[None]):
         if action == "copy_commands":
             return bool(self.query_one(GuidancePanel).commands)
         return True
+
+    def why_not(self, action: str) -> str:
+        """Why `action` waits (check_action said None): shown by the command palette."""
+        if self.busy:
+            return "this step is running; esc cancels it"
+        error = self.first_error()
+        if error is not None and action in ("plan", "apply"):
+            return f"fix this first: {error.message}"
+        if action != "apply":
+            return ""
+        plan = self.plan
+        if self.policy_invalid:
+            return "the edited JSON document is not used as it is; fix it, or f4 resets it"
+        if self._policy_pending:
+            return "the edited JSON document is being checked"
+        if plan is None or self.stale:
+            return "plan first (^r) with the current answers"
+        if not plan.has_changes:
+            return "nothing to change: this step matches the plan"
+        return ""
 
     # --- inputs ---------------------------------------------------------------------------
 
@@ -263,29 +290,57 @@ class StepForm(Screen[None]):
         other_errors.display = bool(others)
         self._sync()
 
+    def first_error(self) -> validate.FieldError | None:
+        """The problem to fix first: the highest field on this screen, else any other."""
+        order = {f.name: i for i, f in enumerate(self.fields)}
+        if not self.errors:
+            return None
+        return min(self.errors, key=lambda e: order.get(e.field, len(order)))
+
+    def say_what_to_fix(self) -> None:
+        """While an answer is invalid ^r and ^g wait: the status line says what to fix, in
+        the engine's words."""
+        error = self.first_error()
+        if error is not None:
+            self.set_status(f"✗ Fix this first (^r and ^g wait for it): {error.message}", "$error")
+
     def mark_stale(self) -> None:
         self.stale = True
         self.results = []  # the answers changed: what was applied no longer describes them
-        if self.run is not None and not self.busy:
-            self.set_status("Answers changed: ^r plans again with the new values.", "$warning")
+        if not self.busy:
+            if self.errors:
+                self.say_what_to_fix()
+            elif self.run is not None:
+                self.set_status("Answers changed: ^r plans again with the new values.", "$warning")
+            else:
+                self.set_status("Every answer is valid: ^r plans.", "$accent")
         self._sync()
 
     # --- the document (steps 3, 4) --------------------------------------------------------
 
+    def on_policy_preview_changing(self, event: PolicyPreview.Changing) -> None:
+        # Once per burst of typing: ^g waits until the text is checked.
+        self._policy_pending = True
+        self._sync()
+
     def on_policy_preview_edited(self, event: PolicyPreview.Edited) -> None:
+        # Posted once typing pauses, not per key: so at most one plan per pause.
+        self._policy_pending = False
         self.policy_invalid = event.document is None
         if event.document is not None:
             self.session.overrides[self.number] = event.document
             self.mark_stale()
-            # Re-plan shortly after typing stops so the plan shows what the edit changes.
-            if self._replan_timer is not None:
-                self._replan_timer.stop()
-            self._replan_timer = self.set_timer(0.8, self._replan_after_edit)
+            self._replan_after_edit()
         self._sync()
 
     def _replan_after_edit(self) -> None:
-        if not self.errors and not self.busy:
-            self.plan_again()
+        """Plan again so the plan shows what the edit changes. A plan of the text before
+        the edit is dropped (its answer is ignored); an apply re-plans when it ends."""
+        if self.errors or self.busy == "apply":
+            return
+        if self.busy == "plan":
+            self.drop_plan()
+        self.plan_again()
 
     def action_edit_policy(self) -> None:
         preview = self.query_one(PolicyPreview)
@@ -313,4 +368,8 @@ class StepForm(Screen[None]):
 
     def plan_again(self) -> None:
         """Plan without moving the view (after an edit or a reset)."""
+        raise NotImplementedError
+
+    def drop_plan(self) -> None:
+        """Forget a running plan: its answer is ignored."""
         raise NotImplementedError

@@ -45,6 +45,12 @@ class GitHubStepScreen(StepScreen):
             return None
         return answer
 
+    def why_not(self, action: str) -> str:
+        why = super().why_not(action)
+        if not why and action == "apply" and self.session.github is None:
+            return "needs a GitHub token: paste one in the GitHub token box (enter)"
+        return why
+
     def planned_state(self) -> StepState:
         # Without a token the plan is only what would be sent: apply cannot run yet.
         return StepState.PLANNED if self.session.github is not None else StepState.NEEDS_TOKEN
@@ -103,8 +109,14 @@ class GitHubStepScreen(StepScreen):
 
         found = self.session.github is not None
         status = f"✓ Using the {source}." if found else "✗ No GitHub token found."
+        injected = found and self.session.github_injected
         self.query_one(TokenPanel).show(
-            status, found=found, help_text=TOKEN_HELP, keyring=keyring_problem()
+            status,
+            found=found,
+            help_text=TOKEN_HELP,
+            # The keyring is not asked about when there is no token to keep in it.
+            keyring="" if injected else keyring_problem(),
+            injected=injected,
         )
 
     def on_token_panel_submitted(self, message: TokenPanel.Submitted) -> None:

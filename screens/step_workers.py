@@ -85,6 +85,8 @@ class StepWorkers(StepForm):
         self._notice = ""
         self._reveal_plan = False
         self.planned_settings: Settings | None = None
+        # How many plans were started (tests count them: typing must not start one per key).
+        self.plans_started = 0
 
     # --- planning -------------------------------------------------------------------------
 
@@ -107,6 +109,7 @@ class StepWorkers(StepForm):
             # After a failure, planning again is a retry: ask to apply what remains.
             self._apply_after_plan = True
         self.busy = "plan"
+        self.plans_started += 1
         self._generation += 1
         self._cancel.clear()
         self.query_one(GuidancePanel).clear()
@@ -277,12 +280,15 @@ class StepWorkers(StepForm):
         self.stale = True
         self.plan_again()
 
+    def drop_plan(self) -> None:
+        self._generation += 1  # its answer will be ignored: reads change nothing
+        for worker in self.workers:
+            worker.cancel()
+        self._finish_busy()
+
     def action_cancel(self) -> None:
         if self.busy == "plan":
-            self._generation += 1  # its answer will be ignored: reads change nothing
-            for worker in self.workers:
-                worker.cancel()
-            self._finish_busy()
+            self.drop_plan()
             self.set_state(StepState.NOT_STARTED if self.run is None else self.planned_state())
             self.set_status("Planning cancelled. ^r plans again.", "$warning")
             self._sync()

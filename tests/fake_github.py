@@ -5,7 +5,8 @@ key, serves the public half and DECRYPTS every secret it receives, so a test rea
 plaintext the tool really sent. It serves both api.github.com-style paths and the GitHub
 Enterprise Server base `/api/v3`, keeps variables, moves a dispatched run through
 queued -> in_progress -> completed on successive polls, and answers 401/403/404/422 and rate
-limits on request.
+limits on request. Each secret has an `updated_at` (on the list and on GET .../secrets/NAME)
+that every PUT moves forward, as GitHub's does.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from nacl.public import PrivateKey, SealedBox
 
 GHES_PREFIX = "/api/v3"
+# The updated_at of a secret a test put in place without a PUT.
+OLD_SECRET_DATE = "2024-01-02T03:04:05Z"
 
 # The run's status on successive polls (a poll reads the run, then its jobs).
 RUN_STATES = ("queued", "in_progress", "in_progress", "completed")
@@ -67,6 +70,8 @@ class Repo:
     customization: dict[str, Any] = field(default_factory=lambda: {"use_default": True})
     # Plaintext, as decrypted by the fake: what GitHub Actions would see.
     secrets: dict[str, str] = field(default_factory=dict)
+    # name -> updated_at; a secret put straight into `secrets` by a test gets OLD_SECRET_DATE.
+    secret_dates: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
     # (ref, path) -> text
     files: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -102,6 +107,8 @@ class FakeGitHub:
         self.oauth_scopes: str | None = None
         self.blob_requests: list[dict[str, str]] = []
         self._next_id = 1000
+        # Epoch seconds of the last secret write: each write gets a later second (see _stamp).
+        self._last_stamp = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(
@@ -121,7 +128,8 @@ class FakeGitHub:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        # Typed str | bytes for socket families in general; an AF_INET address is a str.
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}"
 
     @property
     def ghes_url(self) -> str:
@@ -141,6 +149,21 @@ class FakeGitHub:
         with self._lock:
             self._next_id += 1
             return self._next_id
+
+    def set_secret(self, full_name: str, name: str, value: str) -> str:
+        """Someone else sets a secret (the web UI, `gh secret set`): a new updated_at."""
+        repo = self.repos[full_name.lower()]
+        with self._lock:
+            repo.secrets[name] = value
+            repo.secret_dates[name] = self._stamp()
+            return repo.secret_dates[name]
+
+    def _stamp(self) -> str:
+        """GitHub's second-resolution timestamp, strictly increasing so that two writes in
+        the same second still differ, as two writes a second apart would on GitHub. Call with
+        the lock held."""
+        self._last_stamp = max(int(time.time()), self._last_stamp + 1)
+        return datetime.fromtimestamp(self._last_stamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def seal_for_test(self, value: str) -> str:
         box = SealedBox(self.private_key.public_key)
@@ -277,17 +300,23 @@ class FakeGitHub:
             key = base64.b64encode(bytes(self.private_key.public_key)).decode()
             return 200, {"key_id": self.key_id, "key": key}, {}
         if rest == "/actions/secrets" and method == "GET":
-            names = sorted(repo.secrets)
-            return 200, _page(query, "secrets", [{"name": n} for n in names]), {}
+            items = [_secret_json(repo, n) for n in sorted(repo.secrets)]
+            return 200, _page(query, "secrets", items), {}
         secret = re.fullmatch(r"/actions/secrets/([^/]+)", rest)
+        if secret and method == "GET":
+            if secret.group(1) not in repo.secrets:
+                raise KeyError(secret.group(1))
+            return 200, _secret_json(repo, secret.group(1)), {}
         if secret and method == "PUT":
             if data.get("key_id") != self.key_id:
                 return 422, {"message": "Bad key_id"}, {}
             sealed = base64.b64decode(data["encrypted_value"])
             plaintext = SealedBox(self.private_key).decrypt(sealed).decode()
             name = secret.group(1)
-            existed = name in repo.secrets
-            repo.secrets[name] = plaintext
+            with self._lock:
+                existed = name in repo.secrets
+                repo.secrets[name] = plaintext
+                repo.secret_dates[name] = self._stamp()
             return (204 if existed else 201), None if existed else {}, {}
         if rest == "/actions/variables" and method == "GET":
             items = [{"name": k, "value": v} for k, v in sorted(repo.variables.items())]
@@ -390,6 +419,12 @@ class FakeGitHub:
                 if run.id + 1 == job_id:
                     return run.log
         return ""
+
+
+def _secret_json(repo: Repo, name: str) -> dict[str, str]:
+    """What GitHub shows of a secret: never its value."""
+    updated = repo.secret_dates.get(name, OLD_SECRET_DATE)
+    return {"name": name, "created_at": OLD_SECRET_DATE, "updated_at": updated}
 
 
 def _page(query: dict[str, str], key: str, items: list[dict[str, Any]]) -> dict[str, Any]:

@@ -105,6 +105,9 @@ async def test_github_steps_without_token_say_so(no_token: None) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "No GitHub token found" in text_of(app, "#token-status")
+        # A token found by nobody: it can be typed in, and kept (or not) in words too.
+        assert app.screen.query_one("#token-input").display
+        assert text_of(app, "#token-keep-label").endswith(": off")
         assert "Not checked with GitHub" in text_of(app, "#plan")
         assert app.screen.query_one("#do-apply", Button).disabled
 

@@ -179,3 +179,63 @@ async def test_f7_opens_the_doctor_over_the_current_step_and_escape_returns(
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is step
+
+
+LONG = SetupReport(
+    account_id="123456789012",
+    region="us-east-1",
+    role_name="GitHubActionsEOStatPush",
+    ecr_repository="onyxia-eostat",
+    github_repo="o/r",
+    findings=(
+        Finding(
+            Area.REPOSITORY,
+            "repository-missing",
+            Status.HIGH,
+            "there is no repository onyxia-eostat in us-east-1 (account 123456789012): pushes "
+            "fail with 'RepositoryNotFoundException' (docker: 'name unknown')",
+            "create it (step 1): ecr-oidc-wizard apply --only 1 (or check --region: the "
+            "repository may be in another region)",
+        ),
+        Finding(Area.GITHUB, "github-not-checked", Status.SKIPPED, "no token", "export GH_TOKEN"),
+    ),
+)
+
+
+def test_long_lines_wrap_under_their_text_and_keep_every_word() -> None:
+    from screens.widgets.hanging_lines import wrap_line
+
+    for line in report_lines(LONG):
+        pieces = wrap_line(line, 76)
+        assert all(len(p) <= 76 for p in pieces)
+        # Nothing cut: the words are the report's, in order.
+        assert " ".join(pieces).split() == line.split()
+        if len(pieces) > 1:
+            # A continuation starts under the finding's text or under its fix, never at 0.
+            head = pieces[0]
+            if "fix: " in head:
+                column = head.index("fix: ") + len("fix: ")
+            elif "✗ high" not in head:
+                column = 2  # a heading: two columns in
+            else:
+                column = head.index("high") + len("high")
+                column += len(head[column:]) - len(head[column:].lstrip())
+            assert all(p[:column].strip() == "" and p[column] != " " for p in pieces[1:])
+
+
+async def test_at_80_columns_the_screen_wraps_and_carries_the_apps_title() -> None:
+    app = Host(DoctorScreen(LONG))
+    app.title = "SANDBOX (nothing leaves this machine)"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        report = app.screen.query_one("#doctor-report", Static)
+        assert shown(app) == "\n".join(report_lines(LONG))  # the text as the engine gives it
+        rows = report.render_lines(report.content_region.reset_offset)
+        text = [row.text.rstrip() for row in rows]
+        width = report.content_region.width
+        assert width < 80 and all(len(row) <= width for row in text)
+        assert any(row.strip().startswith("'RepositoryNotFoundException'") for row in text)
+        assert any("region)" in row for row in text)  # the end of the fix, not cut off
+        header = app.screen.query_one("HeaderTitle")
+        title = str(header.render())
+        assert "SANDBOX (nothing leaves this machine)" in title and "Doctor" in title

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -12,7 +14,12 @@ from wizard.github_api import GitHub, GitHubError
 from wizard.plan import Action, Severity, StepPlan
 from wizard.settings import Settings
 from wizard.steps.base import Status, StepContext, StepResult
-from wizard.steps.github_secrets import GitHubSecretsStep, secret_name_errors
+from wizard.steps.github_secrets import (
+    GitHubSecretsStep,
+    fingerprint,
+    fingerprint_key,
+    secret_name_errors,
+)
 
 REPO = "octo-org/app"
 ACCOUNT = "123456789012"
@@ -177,3 +184,105 @@ def test_a_variables_only_token_is_enough_for_variables(fake: FakeGitHub) -> Non
     ctx = context(GitHub(fake.token, fake.url), github_values_as="variables")
     run(ctx)
     assert set(fake.repos[REPO].variables) == {"AWS_ROLE_ARN", "AWS_REGION"}
+
+
+# --- re-running: fingerprints instead of values -----------------------------------------------
+
+
+def puts(fake: FakeGitHub) -> list[str]:
+    return [r.path for r in fake.requests if r.method != "GET"]
+
+
+def test_a_first_apply_records_a_fingerprint_per_secret(fake: FakeGitHub) -> None:
+    ctx = context(GitHub(fake.token, fake.url))
+    _, result = run(ctx)
+    assert len(puts(fake)) == 2
+    assert result.status is Status.DONE
+    for name, value in (("AWS_ROLE_ARN", ROLE_ARN), ("AWS_REGION", "eu-west-1")):
+        recorded = ctx.outputs[fingerprint_key(name)]
+        # GitHub's date for the write, read back right after it.
+        assert recorded == fingerprint(value, fake.repos[REPO].secret_dates[name])
+        assert recorded.startswith("sha256:" + hashlib.sha256(value.encode()).hexdigest() + "@")
+        assert value not in recorded
+
+
+def test_a_second_apply_sends_nothing(fake: FakeGitHub) -> None:
+    gh = GitHub(fake.token, fake.url)
+    first = context(gh)
+    run(first)
+    before = len(puts(fake))
+    again = context(gh)
+    again.outputs.update(first.outputs)
+    plan, result = run(again)
+    assert [c.action for c in plan.changes] == [Action.NOOP, Action.NOOP]
+    assert "set by ecr-oidc-wizard on" in plan.changes[0].summary
+    assert "unchanged since" in plan.changes[0].summary
+    assert result.status is Status.UNCHANGED
+    assert puts(fake)[before:] == [] and again.sent == []
+    # The fingerprints stay in this run's outputs, so remembering them again keeps them.
+    key = fingerprint_key("AWS_REGION")
+    assert plan.outputs[key] == first.outputs[key]
+
+
+def test_a_secret_someone_else_set_again_is_sent_again(fake: FakeGitHub) -> None:
+    gh = GitHub(fake.token, fake.url)
+    first = context(gh)
+    run(first)
+    when = fake.set_secret(REPO, "AWS_ROLE_ARN", "arn:aws:iam::999999999999:role/Other")
+    again = context(gh)
+    again.outputs.update(first.outputs)
+    plan, _ = run(again)
+    assert [c.action for c in plan.changes] == [Action.UPDATE, Action.NOOP]
+    summary = plan.changes[0].summary
+    assert f"changed on {when[:10]}" in summary and "cannot be read back" in summary
+    assert fake.repos[REPO].secrets["AWS_ROLE_ARN"] == ROLE_ARN
+    # The new write has a new fingerprint; the next run is quiet again.
+    third = context(gh)
+    third.outputs.update(again.outputs)
+    plan, _ = run(third)
+    assert [c.action for c in plan.changes] == [Action.NOOP, Action.NOOP]
+
+
+def test_a_new_region_updates_the_region_secret_only(fake: FakeGitHub) -> None:
+    gh = GitHub(fake.token, fake.url)
+    first = context(gh)
+    run(first)
+    before = len(puts(fake))
+    again = context(gh, region="us-west-2")
+    again.outputs.update(first.outputs)
+    plan, _ = run(again)
+    assert [c.action for c in plan.changes] == [Action.NOOP, Action.UPDATE]
+    assert "value differs" in plan.changes[1].summary
+    assert len(puts(fake)) == before + 1
+    assert fake.repos[REPO].secrets["AWS_REGION"] == "us-west-2"
+
+
+def test_a_secret_without_a_fingerprint_is_sent_again(fake: FakeGitHub) -> None:
+    fake.repos[REPO].secrets = {"AWS_ROLE_ARN": ROLE_ARN, "AWS_REGION": "eu-west-1"}
+    ctx = context(GitHub(fake.token, fake.url))
+    step = GitHubSecretsStep()
+    plan = step.plan(ctx, step.inspect(ctx))
+    assert [c.action for c in plan.changes] == [Action.UPDATE, Action.UPDATE]
+    assert "no record of setting it" in plan.changes[0].summary
+
+
+def test_a_failed_date_read_keeps_the_write_and_drops_the_fingerprint(fake: FakeGitHub) -> None:
+    gh = GitHub(fake.token, fake.url)
+    ctx = context(gh)
+    ctx.outputs[fingerprint_key("AWS_REGION")] = "sha256:00@2024-01-02T03:04:05Z"
+    step = GitHubSecretsStep()
+    plan = step.plan(ctx, step.inspect(ctx))
+    original = fake._route
+
+    def no_secret_reads(
+        method: str, path: str, query: dict[str, str], body: bytes
+    ) -> tuple[int, Any, dict[str, str]]:
+        if method == "GET" and path.endswith(("/AWS_ROLE_ARN", "/AWS_REGION")):
+            return 404, {"message": "Not Found"}, {}
+        return original(method, path, query, body)
+
+    fake._route = no_secret_reads  # type: ignore[method-assign]
+    result = step.apply(ctx, plan)
+    assert result.status is Status.DONE
+    assert fake.repos[REPO].secrets["AWS_REGION"] == "eu-west-1"
+    assert not [k for k in ctx.outputs if k.startswith("secret:")]

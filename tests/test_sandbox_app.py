@@ -39,6 +39,9 @@ async def test_sandbox_walk_from_welcome_to_verification(
                 assert isinstance(screen, StepScreen) and screen.number == number
                 if number in (5, 6):
                     assert "simulated GitHub of the sandbox" in text_of(app, "#token-status")
+                    # No token to type or keep in a keyring: neither is offered.
+                    for hidden in ("#token-input", "#token-keep-row", "#token-help"):
+                        assert not screen.query_one(hidden).display, hidden
                 await pilot.press("ctrl+g")
                 await pilot.pause()
                 assert isinstance(app.screen, ConfirmScreen)

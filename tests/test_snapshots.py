@@ -96,3 +96,30 @@ def test_invalid_input(snap_compare: Snap) -> None:
 
 def test_editing_policy(snap_compare: Snap) -> None:
     assert snap_compare(fake_app("4"), terminal_size=(100, 30), run_before=keys("ctrl+t", "x"))
+
+
+def test_confirm_at_80x24(snap_compare: Snap) -> None:
+    """The plan scrolls; the question and both buttons stay in view."""
+    assert snap_compare(fake_app("3"), terminal_size=(80, 24), run_before=keys("ctrl+g"))
+
+
+def test_switches_without_colour(snap_compare: Snap, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NO_COLOR each switch's label still says on or off."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = fake_app("1", settings=demo_settings(scan_on_push=True))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("tab", "tab", "tab", "tab"))
+
+
+def test_doctor_at_80x24(snap_compare: Snap) -> None:
+    """Long findings and fixes wrap under their own text; the header keeps the app's title."""
+    from screens.doctor import DoctorScreen
+    from tests.test_doctor_screen import LONG
+
+    app = fake_app("1")
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(DoctorScreen(LONG))
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -323,6 +323,7 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     from wizard.remember import remember
     from wizard.runner import apply_run, plan_steps, select_steps
     from wizard.steps import AWS_STEPS, all_steps
+    from wizard.steps.github_secrets import remembered_fingerprints
 
     only: list[int] = args.only or [s.number for s in AWS_STEPS]
     steps = select_steps(all_steps(), only)
@@ -336,6 +337,11 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
             "could not be kept."
         )
     ctx = _context(settings)
+    # Step 5 tells from these whether the secrets it set are unchanged (their values cannot be
+    # read back). Only they are seeded: step 6 takes a remembered role_arn in the outputs to
+    # mean step 3 runs first, and would then check the trust policy step 3 would set rather
+    # than the role's own.
+    ctx.outputs.update(remembered_fingerprints(remembered.created))
     seams: dict[str, Any] = getattr(args, "seams", None) or {}
     stop = wire_github(
         ctx,

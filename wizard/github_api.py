@@ -467,6 +467,23 @@ class GitHub:
         path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/secrets"
         return [item["name"] for item in self._pages(path, "secrets", 100)]
 
+    def secrets_updated_at(self, owner: str, repo: str) -> dict[str, str]:
+        """Each Actions secret's name -> when GitHub says it was last set ("" if not said).
+
+        The same listing as `list_secrets`: the date is all that tells whether a secret was
+        changed since the wizard set it, as its value can never be read back."""
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/secrets"
+        return {
+            item["name"]: str(item.get("updated_at") or "")
+            for item in self._pages(path, "secrets", 100)
+        }
+
+    def secret(self, owner: str, repo: str, name: str) -> dict[str, Any]:
+        """One secret's metadata (name, created_at, updated_at); never its value."""
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/secrets/{_segment(name)}"
+        answer: dict[str, Any] = self._json("GET", path)
+        return answer
+
     def list_variables(self, owner: str, repo: str) -> dict[str, str]:
         path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/variables"
         return {item["name"]: item["value"] for item in self._pages(path, "variables", 30)}

@@ -52,7 +52,7 @@ class GuidancePanel(Vertical):
     def show_failure(self, result: StepResult) -> None:
         self.commands = [c for g in result.guidance for c in g.commands]
         self.query_one("#guidance-text", Static).update(
-            styled_lines(plan_text.failure_lines(result))
+            styled_lines(plan_text.failure_lines(result, plan_text.RETRY_APP))
         )
         self.query_one("#guidance-copy", Button).display = bool(self.commands)
         self.add_class("-shown")

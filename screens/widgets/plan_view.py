@@ -28,12 +28,18 @@ _PREFIX_STYLE = (
 )
 
 
-def styled_line(line: str) -> Content:
+def line_style(line: str) -> str:
+    """The style a line gets from its first symbol, or "" for none."""
     stripped = line.lstrip()
     for prefix, style in _PREFIX_STYLE:
         if stripped.startswith(prefix):
-            return Content.styled(line, style)
-    return Content(line)
+            return style
+    return ""
+
+
+def styled_line(line: str) -> Content:
+    style = line_style(line)
+    return Content.styled(line, style) if style else Content(line)
 
 
 def styled_lines(lines: Iterable[str]) -> Content:

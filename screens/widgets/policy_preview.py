@@ -16,10 +16,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.theme import Theme
+from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 # A checker returns (problem lines, blocking): blocking problems keep the edit from being used.
 Checker = Callable[[dict[str, Any]], tuple[list[str], bool]]
+# The text is checked (parsed, linted, and the screen told) once typing pauses this long, not
+# on every key: checking and what follows it (re-drawing the problems, the buttons, the footer,
+# a new plan) took long enough that fast typing froze the editor.
+CHECK_DELAY = 0.3
 
 
 class PolicyPreview(Vertical):
@@ -55,8 +60,12 @@ class PolicyPreview(Vertical):
     }
     """
 
+    class Changing(Message):
+        """Typing started: the text differs from what was last checked (once per burst)."""
+
     class Edited(Message):
-        """The text changed: `document` is set when it parses and nothing blocks it."""
+        """The text was checked after typing paused: `document` is set when it parses and
+        nothing blocks it."""
 
         def __init__(self, document: dict[str, Any] | None) -> None:
             super().__init__()
@@ -78,6 +87,9 @@ class PolicyPreview(Vertical):
         self.edited = False
         self.valid = True
         self.border_title = name
+        self._check_timer: Timer | None = None
+        # How many times the text was checked: a burst of typing is checked once.
+        self.checks = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="policy-view")
@@ -130,7 +142,14 @@ class PolicyPreview(Vertical):
         self.border_title = f"{self.document_name}: editing (^t to stop, f4 to reset)"
         editor.focus()
 
+    @property
+    def pending(self) -> bool:
+        """Typed but not checked yet."""
+        return self._check_timer is not None
+
     def stop_editing(self) -> None:
+        if self.pending:
+            self.check_now()
         self.remove_class("-editing")
         if self.valid:
             self._render_view()
@@ -138,6 +157,7 @@ class PolicyPreview(Vertical):
             self.border_title = f"{self.document_name}: invalid, not used (^t to edit)"
 
     def reset(self) -> None:
+        self._cancel_check()
         self.edited = False
         self.valid = True
         self.remove_class("-invalid")
@@ -151,6 +171,21 @@ class PolicyPreview(Vertical):
             return
         self.text = event.text_area.text
         self.edited = True
+        if self._check_timer is None:
+            self.post_message(self.Changing())
+        else:
+            self._check_timer.stop()
+        self._check_timer = self.set_timer(CHECK_DELAY, self.check_now)
+
+    def _cancel_check(self) -> None:
+        if self._check_timer is not None:
+            self._check_timer.stop()
+            self._check_timer = None
+
+    def check_now(self) -> None:
+        """Parse and check the text as typed, show its problems, and tell the screen."""
+        self._cancel_check()
+        self.checks += 1
         document, problems, blocking = self._parse(self.text)
         self.valid = document is not None and not blocking
         self.set_class(not self.valid, "-invalid")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, Static, Switch
+from textual.widgets import Input, Static, Switch
+
+from screens.widgets.state_switch import StateSwitch
+
+KEEP = "Keep it in the OS keyring for later runs"
 
 
 class TokenPanel(Vertical):
@@ -19,8 +23,8 @@ class TokenPanel(Vertical):
     TokenPanel.-missing {
         border: round $warning;
     }
-    TokenPanel > Horizontal {
-        height: auto;
+    TokenPanel.-injected > #token-input, TokenPanel.-injected > #token-keep-row {
+        display: none;
     }
     TokenPanel #token-keep-label {
         width: 1fr;
@@ -51,21 +55,39 @@ class TokenPanel(Vertical):
         )
         box.cursor_blink = self.blink
         yield box
-        with Horizontal():
-            yield Switch(False, id="token-keep")
-            yield Label("Keep it in the OS keyring for later runs", id="token-keep-label")
+        yield StateSwitch(
+            KEEP,
+            False,
+            switch_id="token-keep",
+            label_id="token-keep-label",
+            label_classes="",
+            id="token-keep-row",
+        )
         yield Static("", id="token-help")
 
-    def show(self, status: str, *, found: bool, help_text: str = "", keyring: str = "") -> None:
+    def show(
+        self,
+        status: str,
+        *,
+        found: bool,
+        help_text: str = "",
+        keyring: str = "",
+        injected: bool = False,
+    ) -> None:
+        """`injected`: the GitHub in use was given to the app (the sandbox's simulation), so
+        there is no token to type or keep: only the status line is shown."""
         self.query_one("#token-status", Static).update(status)
         self.set_class(not found, "-missing")
-        self.query_one("#token-help", Static).update(help_text if not found else "")
+        self.set_class(injected, "-injected")
+        help_box = self.query_one("#token-help", Static)
+        help_box.update(help_text if not found else "")
+        help_box.display = not found and bool(help_text)
         keep = self.query_one("#token-keep", Switch)
         keep.disabled = bool(keyring)
         if keyring:
             keep.value = False
-            self.query_one("#token-keep-label", Label).update(
-                "Keyring unavailable here: use GH_TOKEN (see help, f1)"
+            self.query_one(StateSwitch).set_caption(
+                "Keep it in the OS keyring (unavailable here: use GH_TOKEN, see f1)"
             )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

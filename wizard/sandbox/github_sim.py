@@ -96,6 +96,8 @@ class SimRepo:
     files: dict[tuple[str, str], str] = field(default_factory=dict)
     # name -> (key_id, base64 sealed box): kept as GitHub keeps them, unreadable by the API.
     secrets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # name -> updated_at, as GitHub reports it: the wizard tells its own writes by it.
+    secret_dates: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
     runs: list[SimRun] = field(default_factory=list)
     head_sha: str = ""
@@ -128,6 +130,8 @@ class SimulatedGitHub:
         self._clock = clock
         self._repos: dict[str, SimRepo] = {}
         self._next_id = 4_200_000
+        # The last secret's updated_at, in epoch seconds (see _secret_stamp).
+        self._last_secret_stamp = 0
         self._lock = threading.RLock()
         self.api_url = SIM_API_URL
         self.web_url = SIM_WEB_URL
@@ -204,6 +208,19 @@ class SimulatedGitHub:
     def list_secrets(self, owner: str, repo: str) -> list[str]:
         return sorted(self._repo(owner, repo).secrets)
 
+    def secrets_updated_at(self, owner: str, repo: str) -> dict[str, str]:
+        found = self._repo(owner, repo)
+        with self._lock:
+            return {name: found.secret_dates.get(name, "") for name in sorted(found.secrets)}
+
+    def secret(self, owner: str, repo: str, name: str) -> dict[str, Any]:
+        found = self._repo(owner, repo)
+        with self._lock:
+            if name not in found.secrets:
+                path = f"/repos/{owner}/{repo}/actions/secrets/{name}"
+                raise GitHubError(404, "GET", path, "Not Found")
+            return {"name": name, "updated_at": found.secret_dates.get(name, "")}
+
     def list_variables(self, owner: str, repo: str) -> dict[str, str]:
         return dict(sorted(self._repo(owner, repo).variables.items()))
 
@@ -229,7 +246,16 @@ class SimulatedGitHub:
         with self._lock:
             existed = name in found.secrets
             found.secrets[name] = (key_id, sealed)
+            found.secret_dates[name] = self._secret_stamp()
         return 204 if existed else 201
+
+    def _secret_stamp(self) -> str:
+        """GitHub's second-resolution timestamp, kept strictly increasing: two writes within
+        a second must still look like two writes to whoever compares dates."""
+        now = int(time.time())
+        self._last_secret_stamp = max(now, self._last_secret_stamp + 1)
+        stamp = datetime.fromtimestamp(self._last_secret_stamp, UTC)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def decrypt_secret(self, owner: str, repo: str, name: str) -> str:
         """What a workflow would read as secrets.NAME; only the simulated runner can."""

@@ -3,12 +3,21 @@
 As Actions secrets (the guide: encrypted with the repository's key, values never readable
 again) or as Actions variables (neither value is secret, and variables are not masked in logs).
 The plan holds the plaintext with `redact=("value",)`; the GitHub seam encrypts at send time.
+
+A secret cannot be read back, so re-running would re-send both every time. Instead the wizard
+remembers, per secret it set, a fingerprint: the sha256 of the value (never the value) and the
+`updated_at` GitHub reported right after the write. When the secret's `updated_at` is still that
+one and the value to send hashes the same, nothing was changed since and nothing is sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, value_diff
 from wizard.policies import role_arn
@@ -20,6 +29,40 @@ LONG_LIVED_KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 ECR_PUBLIC_REGION = "us-east-1"
 
 _SECRET_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+# Outputs (and so the config's [created] table) keep fingerprints under "secret:NAME".
+FINGERPRINT_PREFIX = "secret:"
+
+
+def fingerprint_key(name: str) -> str:
+    return f"{FINGERPRINT_PREFIX}{name}"
+
+
+def value_digest(value: str) -> str:
+    """The hash kept instead of the value: enough to tell "the same value" on a later run.
+    (The role ARN and region are not secret, but a secret's copy belongs in GitHub only.)"""
+    return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def fingerprint(value: str, updated_at: str) -> str:
+    """`sha256:<hex>@<updated_at>`: what was sent, and GitHub's date for that write."""
+    return f"{value_digest(value)}@{updated_at}"
+
+
+def remembered_fingerprints(created: Mapping[str, str]) -> dict[str, str]:
+    """The secret fingerprints among remembered outputs (a face seeds its context with them)."""
+    return {k: v for k, v in created.items() if k.startswith(FINGERPRINT_PREFIX) and v}
+
+
+def _shown_date(updated_at: str) -> str:
+    """GitHub's ISO timestamp as a person reads it; the text itself if it is not one."""
+    try:
+        when = datetime.fromisoformat(updated_at.replace("Z", "+00:00"))
+    except ValueError:
+        return updated_at
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def secret_name_errors(name: str) -> list[str]:
@@ -40,6 +83,8 @@ class RepoValues:
     checked: bool
     secrets: frozenset[str] = frozenset()
     variables: dict[str, str] = field(default_factory=dict)
+    # Secret name -> GitHub's updated_at ("" when GitHub did not say).
+    secret_dates: dict[str, str] = field(default_factory=dict)
 
 
 class GitHubSecretsStep(Step[RepoValues]):
@@ -63,12 +108,12 @@ class GitHubSecretsStep(Step[RepoValues]):
 
         owner, repo = ctx.settings.owner, ctx.settings.repo_name
         as_variables = ctx.settings.github_values_as == "variables"
-        secrets: frozenset[str] = frozenset()
+        dates: dict[str, str] = {}
         variables: dict[str, str] = {}
         # The kind the step writes must be readable; the other kind is only read to warn
         # about a same-named leftover, so a token without that permission is fine.
         try:
-            secrets = frozenset(ctx.github.list_secrets(owner, repo))
+            dates = dict(ctx.github.secrets_updated_at(owner, repo))
         except GitHubError:
             if not as_variables:
                 raise
@@ -80,7 +125,9 @@ class GitHubSecretsStep(Step[RepoValues]):
         if not as_variables:
             # Reading the key now proves 'secrets' access before anything is sent.
             ctx.github.secret_public_key(owner, repo)
-        return RepoValues(checked=True, secrets=secrets, variables=variables)
+        return RepoValues(
+            checked=True, secrets=frozenset(dates), variables=variables, secret_dates=dates
+        )
 
     def values(self, ctx: StepContext) -> dict[str, str]:
         s = ctx.settings
@@ -98,28 +145,18 @@ class GitHubSecretsStep(Step[RepoValues]):
                 raise ValueError("; ".join(problems))
         notes: list[Note] = []
         changes: list[Change] = []
+        outputs = {"github_values_as": "variables" if as_variables else "secrets"}
         owner, repo = s.owner, s.repo_name
         for name, value in values.items():
             params = {"owner": owner, "repo": repo, "name": name, "value": value}
             if as_variables:
                 changes.append(self._variable_change(name, value, params, observed))
-            else:
-                exists = name in observed.secrets
-                summary = (
-                    f"set secret {name} again to {value} (a secret's value cannot be read back, "
-                    "so it is always re-sent)"
-                    if exists
-                    else f"create secret {name} = {value}"
-                )
-                call = Call("github", "put_secret", params, redact=("value",))
-                changes.append(
-                    Change(
-                        Action.UPDATE if exists else Action.CREATE,
-                        f"Actions secret {name} of {s.github_repo}",
-                        summary,
-                        calls=(call,),
-                    )
-                )
+                continue
+            change = self._secret_change(ctx, name, value, params, observed)
+            if change.action is Action.NOOP:
+                # Carried forward so the fingerprint stays with the outputs of this run.
+                outputs[fingerprint_key(name)] = ctx.outputs[fingerprint_key(name)]
+            changes.append(change)
         if not observed.checked:
             notes.append(
                 Note(
@@ -168,11 +205,65 @@ class GitHubSecretsStep(Step[RepoValues]):
                     "variables stay readable in logs. The workflow must read vars.*.",
                 )
             )
-        return self.new_plan(
-            changes=tuple(changes),
-            notes=tuple(notes),
-            outputs={"github_values_as": "variables" if as_variables else "secrets"},
+        return self.new_plan(changes=tuple(changes), notes=tuple(notes), outputs=outputs)
+
+    def _secret_change(
+        self,
+        ctx: StepContext,
+        name: str,
+        value: str,
+        params: dict[str, str],
+        observed: RepoValues,
+    ) -> Change:
+        resource = f"Actions secret {name} of {ctx.settings.github_repo}"
+        call = Call("github", "put_secret", params, redact=("value",))
+        if name not in observed.secrets:
+            return Change(Action.CREATE, resource, f"create secret {name} = {value}", calls=(call,))
+        current = observed.secret_dates.get(name, "")
+        remembered = ctx.outputs.get(fingerprint_key(name), "")
+        digest, _, set_at = remembered.partition("@")
+        if current and set_at == current and digest == value_digest(value):
+            return Change(
+                Action.NOOP,
+                resource,
+                f"secret {name} was set by ecr-oidc-wizard on {_shown_date(current)} with this "
+                "value; unchanged since",
+            )
+        if not remembered:
+            why = "ecr-oidc-wizard has no record of setting it"
+        elif set_at != current:
+            when = _shown_date(current) if current else "an unknown date"
+            why = f"it was changed on {when}, after ecr-oidc-wizard set it"
+        else:
+            why = "the value differs from the one ecr-oidc-wizard set"
+        return Change(
+            Action.UPDATE,
+            resource,
+            f"set secret {name} to {value}: {why}, and a secret's current value cannot be read "
+            "back",
+            calls=(call,),
         )
+
+    def after_call(self, ctx: StepContext, call: Call, answer: Any) -> None:
+        """After a secret is sent, remember its fingerprint with GitHub's date for the write:
+        the next run compares against that date to know nobody changed it since."""
+        if call.operation != "put_secret" or ctx.github is None:
+            return
+        from wizard.github_api import GitHubError
+
+        p = call.params
+        key = fingerprint_key(str(p["name"]))
+        try:
+            meta = ctx.github.secret(p["owner"], p["repo"], p["name"])
+            updated_at = str((meta or {}).get("updated_at") or "")
+        except (GitHubError, ValueError):
+            # The secret is set; only the bookkeeping failed. Without a date the next run
+            # re-sends it, which is safe, rather than failing a step whose write succeeded.
+            updated_at = ""
+        if updated_at:
+            ctx.outputs[key] = fingerprint(str(p["value"]), updated_at)
+        else:
+            ctx.outputs.pop(key, None)
 
     def _variable_change(
         self, name: str, value: str, params: dict[str, str], observed: RepoValues
