@@ -358,7 +358,7 @@ def _short(key: str) -> str:
     return key[len(KEY_PREFIX) :] if key.lower().startswith(KEY_PREFIX) else key
 
 
-def _scalar(value: object) -> str | None:
+def scalar_value(value: object) -> str | None:
     """A JSON scalar as IAM reads it in a string condition; None for objects, lists and null."""
     if isinstance(value, str):
         return value
@@ -371,9 +371,9 @@ def _scalar(value: object) -> str | None:
 
 def _condition_values(raw: object) -> tuple[str, ...] | None:
     if isinstance(raw, list | tuple):
-        out = [_scalar(v) for v in raw]
+        out = [scalar_value(v) for v in raw]
         return None if any(v is None for v in out) else tuple(v for v in out if v is not None)
-    one = _scalar(raw)
+    one = scalar_value(raw)
     return None if one is None else (one,)
 
 
@@ -626,8 +626,8 @@ def _eval_statement(
 def _claim_values(value: object) -> tuple[str, ...] | None:
     """A claim's values; a list claim is multi-valued, null or an object is treated as absent."""
     if isinstance(value, list | tuple):
-        return tuple(s for s in (_scalar(v) for v in value) if s is not None)
-    one = _scalar(value)
+        return tuple(s for s in (scalar_value(v) for v in value) if s is not None)
+    one = scalar_value(value)
     return None if one is None else (one,)
 
 

@@ -40,25 +40,32 @@ def _steps_list(text: str) -> list[int]:
     return numbers
 
 
-def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    """The answers, as flags; each overrides what the config file remembers."""
-    aws = parser.add_argument_group(
-        "AWS (credentials come from the standard chain: env, profile, SSO)"
-    )
-    aws.add_argument(
+def add_session_arguments(group: Any) -> None:
+    """Where the answers live and which AWS session to use: the same for every command."""
+    group.add_argument(
         "--config",
         type=Path,
         default=Path(CONFIG_NAME),
         help=f"answers file (default: {CONFIG_NAME})",
     )
-    aws.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default profile)")
-    aws.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
-    aws.add_argument(
+    group.add_argument(
+        "--profile", help="AWS profile (default: AWS_PROFILE or the default profile)"
+    )
+    group.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
+    group.add_argument(
         "--endpoint-url", help="send every AWS call to this endpoint (e.g. a local emulator)"
     )
-    aws.add_argument("--ecr-repository", help="ECR repository name, e.g. onyxia-eostat")
-    aws.add_argument("--role-name", help="IAM role name, e.g. GitHubActionsEOStatPush")
-    aws.add_argument("--policy-name", help="inline push policy name (default ECRPushPolicy)")
+    group.add_argument("--ecr-repository", help="ECR repository name, e.g. onyxia-eostat")
+    group.add_argument("--role-name", help="IAM role name, e.g. GitHubActionsEOStatPush")
+    group.add_argument("--policy-name", help="inline push policy name (default ECRPushPolicy)")
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """The answers, as flags; each overrides what the config file remembers."""
+    aws = parser.add_argument_group(
+        "AWS (credentials come from the standard chain: env, profile, SSO)"
+    )
+    add_session_arguments(aws)
     aws.add_argument(
         "--tag-mutability",
         help="IMMUTABLE_WITH_EXCLUSION (default, 'latest' excluded), MUTABLE (the guide's), "

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.settings import CONFIG_NAME, Settings
+from wizard.settings import Settings
 
 if TYPE_CHECKING:
     from wizard.doctor import GitHubReader, LiveView, Simulation
@@ -39,19 +39,10 @@ def add_doctor_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "doctor", help=text, description=DESCRIPTION
     )
+    from wizard.cli import add_session_arguments
+
     aws = parser.add_argument_group("what to check (flags override ./ecr-oidc-wizard.toml)")
-    aws.add_argument(
-        "--config",
-        type=Path,
-        default=Path(CONFIG_NAME),
-        help=f"answers file (default: {CONFIG_NAME})",
-    )
-    aws.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default profile)")
-    aws.add_argument("--region", help="AWS region (default: AWS_REGION or the profile's)")
-    aws.add_argument("--endpoint-url", help="send every AWS call to this endpoint")
-    aws.add_argument("--ecr-repository", help="ECR repository name")
-    aws.add_argument("--role-name", help="IAM role name")
-    aws.add_argument("--policy-name", help="inline push policy name (default ECRPushPolicy)")
+    add_session_arguments(aws)
     aws.add_argument("--github-repo", help="OWNER/REPO whose workflows assume the role")
     aws.add_argument("--default-branch", help="the repository's default branch (default: main)")
     aws.add_argument("--subject-format", choices=("default", "immutable"))

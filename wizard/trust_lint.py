@@ -50,6 +50,7 @@ from wizard.claims import (
     action_matches,
     glob_match,
     parse_operator,
+    scalar_value,
 )
 
 __all__ = ["PROVIDER_SUFFIX", "Finding", "Level", "lint_trust_policy", "worst"]
@@ -135,19 +136,9 @@ def _str_list(value: object) -> list[str]:
     return []
 
 
-def _scalar(value: object) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return None
-
-
 def _values(raw: object) -> tuple[str, ...]:
     items = raw if isinstance(raw, list | tuple) else [raw]
-    return tuple(s for s in (_scalar(v) for v in items) if s is not None)
+    return tuple(s for s in (scalar_value(v) for v in items) if s is not None)
 
 
 def _conditions(stmt: Mapping[str, Any]) -> list[_Cond]:
