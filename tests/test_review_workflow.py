@@ -92,8 +92,9 @@ def test_several_environments_use_the_first_and_say_so() -> None:
 def test_push_triggers_follow_the_branches_and_tags() -> None:
     assert rendered(settings())[True]["push"] == {"branches": ["main"]}
     on = rendered(settings(branches=["dev", "release/*"], tags=["v*"]))[True]
-    assert on["push"] == {"branches": ["dev", "release/*"], "tags": ["v*"]}
-    assert rendered(settings(tags=["v*"]))[True]["push"] == {"tags": ["v*"]}
+    # GitHub's `**` is what IAM's `*` means (it crosses '/').
+    assert on["push"] == {"branches": ["dev", "release/**"], "tags": ["v**"]}
+    assert rendered(settings(tags=["v*"]))[True]["push"] == {"tags": ["v**"]}
     assert rendered(settings(default_branch="trunk"))[True]["push"] == {"branches": ["trunk"]}
     # any_ref admits everything: building on the default branch is enough.
     assert rendered(settings(any_ref=True, branches=["x"]))[True]["push"] == {"branches": ["main"]}

@@ -356,3 +356,23 @@ def test_push_policy_alone_says_the_role_is_missing(moto: MotoServer) -> None:
     assert any("does not exist yet" in n.text for n in run.plans[0].notes)
     apply_run(ctx, run)
     assert [g.case for g in run.results[0].guidance] == ["role-missing"]
+
+
+def test_inline_policies_of_the_role_are_sized_together(moto: MotoServer) -> None:
+    from wizard.steps.push_policy import PushPolicyStep
+
+    ctx, _ = apply_all(moto)
+    big = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::b/{i:04d}"}
+            for i in range(125)
+        ],
+    }
+    # About 9,500 characters: allowed alone, but not beside both push policies (~520 each).
+    ctx.aws.iam.put_role_policy(
+        RoleName="GitHubActionsEOStatPush", PolicyName="Big", PolicyDocument=json.dumps(big)
+    )
+    run = plan_steps(context(moto.url, guide_settings(policy_name="Other")), [PushPolicyStep()])
+    assert run.failed is not None
+    assert "would hold" in run.failed.error and "Big" in run.failed.error

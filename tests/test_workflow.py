@@ -383,3 +383,13 @@ def test_command_invalid_input_is_exit_2_and_writes_nothing(
     assert write_workflow_command(bad, cwd=top) == 2
     assert "--image-version" in capsys.readouterr().err
     assert not (top / ".github").exists()
+
+
+def test_push_filters_match_what_the_role_admits() -> None:
+    from wizard.workflow import github_filter
+
+    # IAM's `*` crosses '/', GitHub's `*` does not: the trigger uses `**`.
+    assert github_filter("release/*") == "release/**"
+    assert github_filter("v*") == "v**"
+    assert github_filter("main") == "main"
+    assert github_filter("a/**/b") == "a/**/b"

@@ -215,8 +215,15 @@ def _push_trigger(spec: WorkflowSpec) -> str:
     for key, values in (("branches", branches), ("tags", list(spec.push_tags))):
         if values:
             lines.append(f"    {key}:\n")
-            lines += [f"      - {_q(value)}\n" for value in values]
+            lines += [f"      - {_q(github_filter(value))}\n" for value in values]
     return "".join(lines)
+
+
+def github_filter(pattern: str) -> str:
+    """The role's pattern as a GitHub branch/tag filter. In IAM's StringLike `*` also matches
+    '/', in GitHub's filters only `**` does: without this, `release/*` admitted by the role
+    would not trigger a build for `release/1.x/hotfix`."""
+    return re.sub(r"\*+", "**", pattern)
 
 
 def render_workflow(spec: WorkflowSpec) -> str:

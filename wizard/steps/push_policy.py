@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, documents_equal, json_diff
-from wizard.policies import push_policy
+from wizard.policies import INLINE_POLICIES_LIMIT, PolicyTooLarge, policy_size, push_policy
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
 
@@ -20,6 +20,8 @@ _ROLE_MISSING = re.compile(r"role (?:with name )?\S+ (?:not found|cannot be foun
 class PushPolicyState:
     document: Any = None
     role_missing: bool = False
+    other_policies: tuple[str, ...] = ()
+    others_size: int = 0
 
     @property
     def exists(self) -> bool:
@@ -41,20 +43,40 @@ class PushPolicyStep(Step[PushPolicyState]):
 
     def inspect(self, ctx: StepContext) -> PushPolicyState:
         s = ctx.settings
+        iam = ctx.aws.iam
         try:
-            answer = ctx.aws.iam.get_role_policy(RoleName=s.role_name, PolicyName=s.policy_name)
+            document = iam.get_role_policy(RoleName=s.role_name, PolicyName=s.policy_name)[
+                "PolicyDocument"
+            ]
         except Exception as exc:
-            if is_not_found(exc):
-                # IAM answers NoSuchEntity for a missing policy and for a missing role alike.
-                return PushPolicyState(role_missing=bool(_ROLE_MISSING.search(str(exc))))
-            raise
-        return PushPolicyState(answer["PolicyDocument"])
+            if not is_not_found(exc):
+                raise
+            # IAM answers NoSuchEntity for a missing policy and for a missing role alike.
+            if _ROLE_MISSING.search(str(exc)):
+                return PushPolicyState(role_missing=True)
+            document = None
+        # IAM's 10,240-character limit holds for all inline policies of the role together.
+        others = [n for n in iam.list_role_policies(RoleName=s.role_name)["PolicyNames"]]
+        others = [n for n in others if n != s.policy_name]
+        size = sum(
+            policy_size(iam.get_role_policy(RoleName=s.role_name, PolicyName=n)["PolicyDocument"])
+            for n in others
+        )
+        return PushPolicyState(document, other_policies=tuple(others), others_size=size)
 
     def plan(self, ctx: StepContext, observed: PushPolicyState) -> StepPlan:
         s = ctx.settings
         desired = ctx.document_overrides.get(self.number) or push_policy(
             s, partition=ctx.partition, account_id=ctx.account_id
         )
+        total = policy_size(desired) + observed.others_size
+        if total > INLINE_POLICIES_LIMIT:
+            raise PolicyTooLarge(
+                f"The inline policies of role {s.role_name} would hold {total} characters "
+                f"together ({s.policy_name} and {', '.join(observed.other_policies)}); IAM allows "
+                f"{INLINE_POLICIES_LIMIT}. Nothing was changed: move some permissions to a "
+                "managed policy, or use another role."
+            )
         resource = f"inline policy {s.policy_name} on role {s.role_name}"
         put = Call(
             "iam",
