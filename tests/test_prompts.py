@@ -24,7 +24,7 @@ CLEAR = "\x15"  # ctrl+u: empty the prefilled answer
 # Step by step: Enter keeps the answer shown, y applies (questionary's confirm needs no Enter).
 HAPPY_PATH = [
     ENTER,  # 1: region
-    CLEAR + "Bad Name" + ENTER,  # refused by the validator: the question stays open
+    CLEAR + "Bad Name" + ENTER,  # refused by the validator: its message, then the question again
     CLEAR + "hello-ecr" + ENTER,  # ECR repository name
     ENTER,  # tag mutability (numbered choices)
     "y",
@@ -74,6 +74,8 @@ def test_plain_walk_through_six_steps_to_verification(capsys: pytest.CaptureFixt
         assert box.github.decrypt_secret("octo-org", "hello-ecr", "AWS_REGION") == "us-east-1"
     out = capsys.readouterr().out
     assert "SANDBOX" in out
+    # The whole message, fix included, is printed (a toolbar line would cut it off).
+    assert f"✗ {validate.ecr_repository('Bad Name')[0].message}" in out
     for number in range(1, 7):
         assert f"Step {number} of 6 · " in out
         assert f"✓ done      Step {number} · " in out

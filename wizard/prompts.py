@@ -2,9 +2,10 @@
 
 For screen readers, CI logs and terminals the full-screen app does not suit. Nothing is redrawn
 and nothing spins: every state is a printed line with a symbol and a word. The face decides
-only which questions to ask; each answer is checked by wizard.validate (its messages, as
-questionary's `validate=`), plans are printed by wizard.plan_text, failures come with the
-troubleshooting catalogue's guidance, and a run is followed with the CLI's progress printer.
+only which questions to ask; each answer is checked by wizard.validate (its messages printed
+in full, and the question asked again), plans are printed by wizard.plan_text, failures come
+with the troubleshooting catalogue's guidance, and a run is followed with the CLI's progress
+printer.
 
 questionary (and prompt_toolkit under it) is imported only when a question is asked.
 """
@@ -83,10 +84,15 @@ class QuestionaryAsker:
     def text(self, message: str, default: str, check: Callable[[str], str]) -> str:
         import questionary
 
-        answer: str = questionary.text(
-            message, default=default, validate=lambda value: check(value) or True
-        ).unsafe_ask()
-        return answer
+        while True:
+            answer: str = questionary.text(message, default=default).unsafe_ask()
+            problem = check(answer)
+            if not problem:
+                return answer
+            # Printed in full, not in questionary's one-line toolbar, which cuts off the fix
+            # and which screen readers do not announce.
+            print(f"✗ {problem}", flush=True)
+            default = answer
 
     def choose(self, message: str, choices: Sequence[str], default: str) -> str:
         import questionary
