@@ -72,6 +72,8 @@ class FakeAws:
             "list_open_id_connect_providers": {"OpenIDConnectProviderList": []},
             "get_role": _not_found("NoSuchEntity"),
             "get_role_policy": _not_found("NoSuchEntity"),
+            "list_role_policies": {"PolicyNames": []},
+            "list_attached_role_policies": {"AttachedPolicies": []},
             "create_repository": {
                 "repository": {"repositoryUri": f"{ACCOUNT}.dkr.ecr.{region}.amazonaws.com/demo"}
             },
