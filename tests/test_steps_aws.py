@@ -376,3 +376,13 @@ def test_inline_policies_of_the_role_are_sized_together(moto: MotoServer) -> Non
     run = plan_steps(context(moto.url, guide_settings(policy_name="Other")), [PushPolicyStep()])
     assert run.failed is not None
     assert "would hold" in run.failed.error and "Big" in run.failed.error
+
+
+def test_a_rerun_makes_no_read_twice(moto: MotoServer) -> None:
+    apply_all(moto)
+    moto.start_recording()
+    apply_all(moto)
+    from tests.conftest import actions
+
+    made = actions(moto.recorded())
+    assert len(made) == len(set(made)), made

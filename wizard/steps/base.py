@@ -43,6 +43,8 @@ class StepContext:
     on_call: Callable[[Call], None] | None = None
     # Documents a person edited by hand, by step number; used instead of the built ones.
     document_overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Reads shared by the steps of one run (steps 3 and 4 both need the role's policy names).
+    reads: dict[str, Any] = field(default_factory=dict)
 
     @property
     def account_id(self) -> str:
@@ -55,6 +57,12 @@ class StepContext:
     @property
     def region(self) -> str:
         return self.settings.region or self.aws.region
+
+    def read_once(self, key: str, fetch: Callable[[], Any]) -> Any:
+        """A read made once per context: each step inspects, but no call is made twice."""
+        if key not in self.reads:
+            self.reads[key] = fetch()
+        return self.reads[key]
 
     def send(self, call: Call) -> Any:
         if self.on_call is not None:

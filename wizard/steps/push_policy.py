@@ -56,8 +56,11 @@ class PushPolicyStep(Step[PushPolicyState]):
                 return PushPolicyState(role_missing=True)
             document = None
         # IAM's 10,240-character limit holds for all inline policies of the role together.
-        others = [n for n in iam.list_role_policies(RoleName=s.role_name)["PolicyNames"]]
-        others = [n for n in others if n != s.policy_name]
+        names = ctx.read_once(
+            f"inline-policies:{s.role_name.lower()}",
+            lambda: iam.list_role_policies(RoleName=s.role_name)["PolicyNames"],
+        )
+        others = [n for n in names if n != s.policy_name]
         size = sum(
             policy_size(iam.get_role_policy(RoleName=s.role_name, PolicyName=n)["PolicyDocument"])
             for n in others

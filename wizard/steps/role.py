@@ -84,7 +84,11 @@ class RoleStep(Step[RoleState]):
         document = role.get("AssumeRolePolicyDocument")
         tags = {t.get("Key"): t.get("Value") for t in role.get("Tags", [])}
         iam = ctx.aws.iam
-        inline = iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]
+        name = role["RoleName"]
+        inline = ctx.read_once(
+            f"inline-policies:{name.lower()}",
+            lambda: iam.list_role_policies(RoleName=name)["PolicyNames"],
+        )
         managed = iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
         others = [f"inline {n}" for n in inline if n != ctx.settings.policy_name]
         others += [f"managed {p.get('PolicyName', p.get('PolicyArn', '?'))}" for p in managed]
