@@ -12,6 +12,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,6 +87,13 @@ def actions(records: list[dict[str, Any]]) -> list[str]:
 
 def writes(records: list[dict[str, Any]]) -> list[str]:
     return [a for a in actions(records) if a.startswith(WRITE_PREFIXES)]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh working directory: the config file and documents land here."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

@@ -16,13 +16,15 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
 from nacl.public import PrivateKey, SealedBox
 
 GHES_PREFIX = "/api/v3"
@@ -495,3 +497,24 @@ def running(fake: FakeGitHub) -> Iterator[FakeGitHub]:
         yield fake
     finally:
         fake.stop()
+
+
+@contextmanager
+def isolated_fake(
+    monkeypatch: pytest.MonkeyPatch, *, token: str, repos: Sequence[str] = ()
+) -> Iterator[FakeGitHub]:
+    """A started fake with these repositories; no token source of this machine (environment,
+    keyring, gh CLI) may answer while it runs."""
+    from wizard import github_token
+
+    server = FakeGitHub(token=token).start()
+    for repo in repos:
+        server.add_repo(repo)
+    for name in (*github_token.ENV_NAMES, *github_token.ENTERPRISE_ENV_NAMES, "GITHUB_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(github_token, "token_from_keyring", lambda url: None)
+    monkeypatch.setattr(github_token.shutil, "which", lambda name: None)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -15,12 +15,6 @@ from tests.helpers import GUIDE_ARGS
 from wizard.cli import main
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def run(moto: MotoServer, command: str, *extra: str) -> int:
     return main([command, *GUIDE_ARGS, "--endpoint-url", moto.url, *extra])
 

@@ -27,12 +27,6 @@ SUB = "token.actions.githubusercontent.com:sub"
 AUD = "token.actions.githubusercontent.com:aud"
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 @pytest.fixture(autouse=True)
 def no_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test here may find a real GitHub token (env, keyring or gh) on this machine."""

@@ -16,12 +16,6 @@ from wizard.steps import AWS_STEPS
 from wizard.steps.base import Status
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def test_endpoint_goes_away_mid_apply_then_a_rerun_finishes(
     moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

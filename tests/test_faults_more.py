@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import MotoServer
-from tests.fake_github import FakeGitHub
+from tests.fake_github import FakeGitHub, isolated_fake
 from tests.helpers import GUIDE_ARGS
-from wizard import github_token
 from wizard.cli import main
 from wizard.github_api import GitHub
 from wizard.settings import load
@@ -25,22 +24,10 @@ TOKEN = "ghp_faultsmore0123456789abcdef"
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    server = FakeGitHub(token=TOKEN).start()
-    server.add_repo(REPO)
-    for name in (*github_token.ENV_NAMES, *github_token.ENTERPRISE_ENV_NAMES, "GITHUB_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(github_token, "token_from_keyring", lambda url: None)
-    monkeypatch.setattr(github_token.shutil, "which", lambda name: None)
-    monkeypatch.setenv("GH_TOKEN", TOKEN)
-    yield server
-    server.stop()
+    with isolated_fake(monkeypatch, token=TOKEN, repos=[REPO]) as server:
+        monkeypatch.setenv("GH_TOKEN", TOKEN)
+        yield server
 
 
 # --- GitHub 5xx in the middle of step 5 ---------------------------------------------------------

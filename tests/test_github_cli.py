@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ACCOUNT_ID, REGION, MotoServer
-from tests.fake_github import FakeGitHub
+from tests.fake_github import FakeGitHub, isolated_fake
 from tests.test_verify import manifest
-from wizard import github_token
 from wizard.github_cli import add_github_arguments, github_errors, github_overrides
 from wizard.settings import Settings
 from wizard.workflow import render_workflow, workflow_spec
@@ -23,15 +22,8 @@ ROLE = "GitHubActionsEOStatPush"
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    server = FakeGitHub(token=CANARY).start()
-    server.add_repo(REPO)
-    for name in (*github_token.ENV_NAMES, *github_token.ENTERPRISE_ENV_NAMES, "GITHUB_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    # Neither the machine's keyring nor its gh CLI may answer in a test.
-    monkeypatch.setattr(github_token, "token_from_keyring", lambda url: None)
-    monkeypatch.setattr(github_token.shutil, "which", lambda name: None)
-    yield server
-    server.stop()
+    with isolated_fake(monkeypatch, token=CANARY, repos=[REPO]) as server:
+        yield server
 
 
 def cli(*args: str) -> int:

@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import MotoServer
-from tests.fake_github import FakeGitHub
+from tests.fake_github import FakeGitHub, isolated_fake
 from tests.helpers import GUIDE_ARGS
-from wizard import github_token
 from wizard.aws import Identity
 from wizard.cli import main
 from wizard.sandbox.github_sim import SimulatedGitHub
@@ -36,22 +35,10 @@ FINGERPRINT = re.compile(r"sha256:([0-9a-f]{64})@(\S+)")
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    server = FakeGitHub(token=TOKEN).start()
-    server.add_repo(REPO)
-    for name in (*github_token.ENV_NAMES, *github_token.ENTERPRISE_ENV_NAMES, "GITHUB_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(github_token, "token_from_keyring", lambda url: None)
-    monkeypatch.setattr("wizard.github_token.shutil.which", lambda name: None)
-    monkeypatch.setenv("GH_TOKEN", TOKEN)
-    yield server
-    server.stop()
+    with isolated_fake(monkeypatch, token=TOKEN, repos=[REPO]) as server:
+        monkeypatch.setenv("GH_TOKEN", TOKEN)
+        yield server
 
 
 def step5(moto: MotoServer, github: FakeGitHub, command: str, *extra: str) -> list[str]:

@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import MotoServer
-from tests.fake_github import FakeGitHub
+from tests.fake_github import FakeGitHub, isolated_fake
 from tests.helpers import GUIDE_ARGS
-from wizard import github_token, policies
+from wizard import policies
 from wizard.claims import evaluate
 from wizard.cli import build_parser, main
 from wizard.settings import Settings
@@ -75,14 +75,8 @@ def debug_logs() -> Iterator[Everything]:
 
 @pytest.fixture
 def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    server = FakeGitHub(token=CANARY).start()
-    server.add_repo(REPO)
-    for name in (*github_token.ENV_NAMES, *github_token.ENTERPRISE_ENV_NAMES, "GITHUB_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(github_token, "token_from_keyring", lambda url: None)
-    monkeypatch.setattr(github_token.shutil, "which", lambda name: None)
-    yield server
-    server.stop()
+    with isolated_fake(monkeypatch, token=CANARY, repos=[REPO]) as server:
+        yield server
 
 
 @pytest.fixture
