@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from tests.fake_github import FakeGitHub
+from tests.helpers import StaticAws
 from wizard.github_api import GitHub, GitHubError
 from wizard.plan import Action, Severity, StepPlan
 from wizard.settings import Settings
@@ -24,23 +24,6 @@ from wizard.steps.github_secrets import (
 REPO = "octo-org/app"
 ACCOUNT = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/GitHubActionsEOStatPush"
-
-
-@dataclass(frozen=True)
-class FakeIdentity:
-    account_id: str = ACCOUNT
-    arn: str = f"arn:aws:iam::{ACCOUNT}:user/me"
-    partition: str = "aws"
-
-
-class FakeAws:
-    """The two things steps 5 and 6 ask of the AWS seam: who, and where."""
-
-    region = "eu-west-1"
-    known_identity = FakeIdentity()
-
-    def identity(self) -> FakeIdentity:
-        return FakeIdentity()
 
 
 @pytest.fixture
@@ -60,7 +43,7 @@ def context(gh: GitHub | None, **overrides: object) -> StepContext:
     )
     for key, value in overrides.items():
         setattr(settings, key, value)
-    return StepContext(settings=settings, aws=FakeAws(), github=gh)  # type: ignore[arg-type]
+    return StepContext(settings=settings, aws=StaticAws("eu-west-1"), github=gh)  # type: ignore[arg-type]
 
 
 def run(ctx: StepContext) -> tuple[StepPlan, StepResult]:

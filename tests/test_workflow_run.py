@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
 from tests.fake_github import FAILING_STEP, FakeGitHub
+from tests.helpers import StaticAws
 from wizard.github_api import GitHub, GitHubError
 from wizard.github_cli import ProgressPrinter
 from wizard.plan import Action
@@ -23,21 +23,6 @@ from wizard.workflow import render_workflow, workflow_spec
 
 REPO = "octo-org/app"
 WORKFLOW_PATH = ".github/workflows/build-eostat.yml"
-
-
-@dataclass(frozen=True)
-class FakeIdentity:
-    account_id: str = "123456789012"
-    arn: str = "arn:aws:iam::123456789012:user/me"
-    partition: str = "aws"
-
-
-class FakeAws:
-    region = "us-east-1"
-    known_identity = FakeIdentity()
-
-    def identity(self) -> FakeIdentity:
-        return FakeIdentity()
 
 
 class Clock:
@@ -79,7 +64,7 @@ def run_step(
     fake: FakeGitHub, *, timeout: float = 600, **overrides: object
 ) -> tuple[StepResult, list[RunProgress], Clock, StepContext]:
     s = settings(**overrides)
-    ctx = StepContext(settings=s, aws=FakeAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
+    ctx = StepContext(settings=s, aws=StaticAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
     seen: list[RunProgress] = []
     clock = Clock()
     step = WorkflowRunStep(
@@ -169,7 +154,7 @@ def test_a_run_that_outlasts_the_timeout_says_where_to_watch(fake: FakeGitHub) -
 
 def test_plan_warns_when_the_file_is_not_on_the_ref(fake: FakeGitHub) -> None:
     s = settings(workflow_ref="feature")
-    ctx = StepContext(settings=s, aws=FakeAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
+    ctx = StepContext(settings=s, aws=StaticAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
     step = WorkflowRunStep()
     plan = step.plan(ctx, step.inspect(ctx))
     assert plan.changes[0].action is Action.CREATE
@@ -182,7 +167,7 @@ def test_plan_warns_when_the_file_is_not_on_the_ref(fake: FakeGitHub) -> None:
 def test_plan_reports_the_known_mistakes_of_the_committed_file(fake: FakeGitHub) -> None:
     text = render_workflow(workflow_spec(settings())).replace("secrets.AWS_REGION", "vars.REGION")
     fake.put_file(REPO, WORKFLOW_PATH, text)
-    ctx = StepContext(settings=settings(), aws=FakeAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
+    ctx = StepContext(settings=settings(), aws=StaticAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
     step = WorkflowRunStep()
     plan = step.plan(ctx, step.inspect(ctx))
     assert any("aws-region" in n.text and "Fix:" in n.text for n in plan.notes)
@@ -191,7 +176,7 @@ def test_plan_reports_the_known_mistakes_of_the_committed_file(fake: FakeGitHub)
 def test_no_workflow_dispatch_trigger_is_a_clear_refusal(fake: FakeGitHub) -> None:
     fake.put_file(REPO, WORKFLOW_PATH, "on: push\njobs: {}\n")
     s = settings()
-    ctx = StepContext(settings=s, aws=FakeAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
+    ctx = StepContext(settings=s, aws=StaticAws(), github=GitHub(fake.token, fake.url))  # type: ignore[arg-type]
     step = WorkflowRunStep(sleep=lambda _: None)
     plan = step.plan(ctx, step.inspect(ctx))
     assert any("workflow_dispatch" in n.text for n in plan.notes)
@@ -202,7 +187,7 @@ def test_no_workflow_dispatch_trigger_is_a_clear_refusal(fake: FakeGitHub) -> No
 
 
 def test_without_a_token_the_plan_says_so() -> None:
-    ctx = StepContext(settings=settings(), aws=FakeAws())  # type: ignore[arg-type]
+    ctx = StepContext(settings=settings(), aws=StaticAws())  # type: ignore[arg-type]
     step = WorkflowRunStep()
     plan = step.plan(ctx, step.inspect(ctx))
     assert "Not checked with GitHub" in plan.notes[0].text
