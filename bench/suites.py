@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from run import (
+from harness import (
     COMMAND_TIMEOUT_S,
     ECR_REPOSITORY,
     GITHUB_REPO,

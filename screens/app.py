@@ -13,14 +13,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from screens.commands import WizardCommands
+from screens.host import WIDE_FROM
 from screens.session import Session
 from wizard.steps import all_steps
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-# From this many columns the layout is "-wide" (below it "-narrow": a slimmer navigator).
-WIDE_FROM = 90
-# Step screens narrower than WIDE_FROM or shorter than this are dense (screens.step_form).
-TALL_FROM = 32
 
 
 class WizardApp(App[int]):

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import WorkerState
 
 from screens.widgets.hanging_lines import HangingLines
-from wizard.doctor_report import Report, report_lines
+from wizard.render.doctor_report import Report, report_lines
 
 RUNNING = "Running the doctor: reading the live setup…"
 WORKER_GROUP = "doctor"

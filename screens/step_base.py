@@ -22,7 +22,7 @@ from screens.step_workers import StepCancelled, StepWorkers
 from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import PlanView, styled_lines
-from wizard import plan_text
+from wizard.render import plan_text
 
 __all__ = ["Field", "StepCancelled", "StepScreen"]
 

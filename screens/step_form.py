@@ -39,7 +39,7 @@ from wizard.runner import Run
 from wizard.steps.base import Step, StepContext, StepResult
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from screens.host import WizardHost
 
 
 class StepForm(Screen[None]):
@@ -63,8 +63,8 @@ class StepForm(Screen[None]):
     # --- shape ----------------------------------------------------------------------------
 
     @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def wizard(self) -> WizardHost:
+        return cast("WizardHost", self.app)
 
     @property
     def session(self) -> Session:
@@ -165,7 +165,7 @@ class StepForm(Screen[None]):
         are then a few lines below the form, not screens away. Called on resize and on mount:
         a screen opened later may see its resize before its widgets exist, and its breakpoint
         classes after its mount, so the app's size decides."""
-        from screens.app import TALL_FROM, WIDE_FROM
+        from screens.host import TALL_FROM, WIDE_FROM
 
         width, height = self.app.size
         dense = width < WIDE_FROM or height < TALL_FROM

@@ -11,7 +11,7 @@ from textual.message import Message
 from screens.session import StepState
 from screens.step_base import StepScreen
 from screens.widgets.token_panel import TokenPanel
-from wizard.plan_text import NOTE_MARK
+from wizard.render.plan_text import NOTE_MARK
 from wizard.steps.base import StepContext
 
 
@@ -35,7 +35,7 @@ class GitHubStepScreen(StepScreen):
             self._show_token(self.session.token_source, "")
 
     def extra_errors(self) -> list[str]:
-        from wizard.github_cli import github_errors
+        from wizard.github_session import github_errors
 
         return github_errors(self.session.settings, steps=[self.number])
 
@@ -123,7 +123,7 @@ class GitHubStepScreen(StepScreen):
         self.keep_token_worker(message.value, message.keep)
 
     def prepare(self, ctx: StepContext, *, applying: bool) -> list[str]:
-        from wizard.github_cli import attach_github
+        from wizard.github_session import attach_github
 
         notes, problems = attach_github(
             ctx,

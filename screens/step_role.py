@@ -8,7 +8,7 @@ from textual.message import Message
 
 from screens.step_base import Field, StepScreen
 from wizard.plan import Note, Severity
-from wizard.plan_text import NOTE_MARK
+from wizard.render.plan_text import NOTE_MARK
 from wizard.repo_facts import unchecked_note
 from wizard.steps.base import StepContext
 from wizard.trust_lint import Level, lint_trust_policy
@@ -51,7 +51,7 @@ class RoleScreen(StepScreen):
 
     def prepare(self, ctx: StepContext, *, applying: bool) -> list[str]:
         from wizard.github_api import GitHubError
-        from wizard.github_cli import attach_github
+        from wizard.github_session import attach_github
 
         github = self.session.github
         if github is None:

@@ -14,7 +14,7 @@ from screens.confirm import ConfirmScreen
 from screens.step_base import Field, StepCancelled, StepScreen
 from screens.step_github import GitHubStepScreen
 from screens.widgets.plan_view import styled_lines
-from wizard.plan_text import change_line
+from wizard.render.plan_text import change_line
 from wizard.steps.base import StepContext
 
 

@@ -23,8 +23,8 @@ from screens.step_form import StepForm
 from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.plan_view import PlanView
 from screens.widgets.policy_preview import PolicyPreview
-from wizard import plan_text
 from wizard.plan import Call
+from wizard.render import plan_text
 from wizard.runner import Run, apply_run, describe_error, plan_steps
 from wizard.settings import Settings
 from wizard.steps.base import Status, Step, StepResult

@@ -16,12 +16,13 @@ from screens.help import HelpScreen
 from screens.session import Session
 from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import styled_lines
-from wizard import plan_text, validate
-from wizard.runner import describe_error, user_values
-from wizard.steps.base import StepContext
+from wizard import validate
+from wizard.render import plan_text
+from wizard.runner import describe_error
+from wizard.steps.base import StepContext, user_values
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from screens.host import WizardHost
 
 
 class VerifyScreen(Screen[None]):
@@ -48,10 +49,10 @@ class VerifyScreen(Screen[None]):
 
     @property
     def session(self) -> Session:
-        return cast("WizardApp", self.app).session
+        return cast("WizardHost", self.app).session
 
     def compose(self) -> ComposeResult:
-        app = cast("WizardApp", self.app)
+        app = cast("WizardHost", self.app)
         yield Header()
         with Horizontal(id="body"):
             yield StepNavigator(app.step_titles, self.session.states, "verify", id="navigator")
@@ -140,7 +141,7 @@ class VerifyScreen(Screen[None]):
             self.notify("Copied the Helm values to the clipboard.")
 
     def on_step_navigator_selected(self, message: StepNavigator.Selected) -> None:
-        cast("WizardApp", self.app).open_target(message.target)
+        cast("WizardHost", self.app).open_target(message.target)
 
     def help_screen(self) -> HelpScreen:
         return HelpScreen(

@@ -19,14 +19,15 @@ from screens.help import HelpScreen
 from screens.session import Session, StepState
 from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import styled_lines
-from wizard import plan_text, validate
+from wizard import validate
 from wizard.git_remote import git_origin_repo
-from wizard.runner import describe_error, plan_steps, user_values
+from wizard.render import plan_text
+from wizard.runner import describe_error, plan_steps
 from wizard.steps import AWS_STEPS
-from wizard.steps.base import StepContext
+from wizard.steps.base import StepContext, user_values
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from screens.host import WizardHost
 
 INTRO = (
     "This wizard takes you from an AWS account and a GitHub repository to a GitHub Actions "
@@ -63,8 +64,8 @@ class WelcomeScreen(Screen[None]):
     busy = ""
 
     @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def wizard(self) -> WizardHost:
+        return cast("WizardHost", self.app)
 
     @property
     def session(self) -> Session:

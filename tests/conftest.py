@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import re
+import socket
+import sys
 import tempfile
 import urllib.parse
 import urllib.request
@@ -17,6 +19,57 @@ from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+from wizard.sandbox.guard import is_loopback
+
+# --- Isolation from the machine the tests run on ---------------------------------------------
+# A developer's GH_TOKEN, AWS profile, keyring entry or gh login must change no test result and
+# reach no network: the tests give every credential themselves. This runs when pytest loads
+# this file, before any test module imports the wizard.
+_MACHINE_VARIABLES = (
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+    "GH_HOST",
+    "GITHUB_API_URL",
+    "GH_CONFIG_DIR",
+    "PYTHON_KEYRING_BACKEND",
+)
+for _name in list(os.environ):
+    if _name in _MACHINE_VARIABLES or _name.startswith("AWS_"):
+        del os.environ[_name]
+os.environ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config"
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials"
+# botocore would otherwise ask the instance metadata service (169.254.169.254) for credentials.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# A keyring that answers "none" to everything; tests that need one set their own.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+# gh, when installed, reads its login from here: an empty folder has none.
+os.environ["GH_CONFIG_DIR"] = tempfile.mkdtemp(prefix="gh-config-")
+
+
+class NetworkRefusedInTests(ConnectionRefusedError):
+    """A test tried to reach beyond this machine; refused before any packet or lookup."""
+
+
+def _loopback_only(event: str, args: tuple[Any, ...]) -> None:
+    # Every audit event passes through here (imports and file opens too): do nothing that
+    # raises one itself before the event is known to be a socket's.
+    if event in ("socket.connect", "socket.sendto", "socket.sendmsg") and len(args) >= 2:
+        sock, address = args[0], args[1]
+        if getattr(sock, "family", None) not in (socket.AF_INET, socket.AF_INET6):
+            return
+        host = address[0] if isinstance(address, tuple) and address else address
+        if address is not None and not is_loopback(host):
+            raise NetworkRefusedInTests(f"tests reach only loopback; refused {event} {address!r}")
+    elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"):
+        host = args[0] if args else None
+        if not is_loopback(host):
+            raise NetworkRefusedInTests(f"tests reach only loopback; refused a lookup of {host!r}")
+
+
+sys.addaudithook(_loopback_only)
 
 # No per-example deadline: these machines are shared and a slow example is not a failure.
 hypothesis_settings.register_profile("project", deadline=None)

@@ -25,7 +25,8 @@ from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.policy_preview import CHECK_DELAY, PolicyPreview
 from tests.conftest import MotoServer
 from tests.test_app_support import demo_settings, fake_app, moto_app, settle, text_of
-from wizard import plan_text, validate
+from wizard import validate
+from wizard.render import plan_text
 
 
 def _client(moto: MotoServer, service: str):  # type: ignore[no-untyped-def]

@@ -24,8 +24,8 @@ from wizard.doctor import (
     tag_is_immutable,
     trusts_github,
 )
-from wizard.doctor_report import MARK, finding_lines, report_lines, summary_line
 from wizard.policies import PUSH_ACTIONS, push_policy, trust_policy
+from wizard.render.doctor_report import MARK, finding_lines, report_lines, summary_line
 from wizard.steps.oidc_provider import ProviderState
 
 ACCOUNT = "123456789012"

@@ -16,7 +16,7 @@ from tests.helpers import GUIDE_ARGS, guide_settings
 from wizard.aws import Aws
 from wizard.cli import main
 from wizard.doctor import Area, Finding, SetupReport, Status
-from wizard.doctor_report import Report, report_lines
+from wizard.render.doctor_report import Report, report_lines
 
 SIZE = (160, 50)
 

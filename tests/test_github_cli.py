@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import ACCOUNT_ID, REGION, MotoServer
 from tests.fake_github import FakeGitHub, isolated_fake
 from tests.test_verify import manifest
-from wizard.github_cli import add_github_arguments, github_errors, github_overrides
+from wizard.cli.github import add_github_arguments, github_overrides
+from wizard.github_session import github_errors
 from wizard.settings import Settings
 from wizard.workflow import render_workflow, workflow_spec
 

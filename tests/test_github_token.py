@@ -15,7 +15,8 @@ from keyring.backends import fail
 
 from tests.fake_github import FakeGitHub
 from wizard import github_token
-from wizard.github_cli import ProgressPrinter, attach_github, github_for, write_workflow_command
+from wizard.cli.github import ProgressPrinter, write_workflow_command
+from wizard.github_session import attach_github, github_for
 from wizard.github_token import (
     KEYRING_SERVICE,
     KeyringUnavailable,

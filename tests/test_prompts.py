@@ -12,10 +12,10 @@ from prompt_toolkit.output import DummyOutput
 
 from wizard import validate
 from wizard.cli import main
-from wizard.prompts import QUESTIONS, Question, answer_errors, run_plain
+from wizard.cli.prompts import QUESTIONS, Question, answer_errors, run_plain
+from wizard.cli.sandbox import GITHUB_SOURCE
 from wizard.sandbox import box as sandbox_box
 from wizard.sandbox.box import Sandbox, open_sandbox
-from wizard.sandbox.run import GITHUB_SOURCE
 from wizard.settings import Settings
 
 ENTER = "\r"

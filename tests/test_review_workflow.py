@@ -19,18 +19,13 @@ import pytest
 import yaml
 
 from wizard.cli import main
+from wizard.cli.github import verify_command, wire_github
+from wizard.cli.sandbox import seed
 from wizard.github_api import GitHub, GitHubError, api_url_problem
-from wizard.github_cli import (
-    GitHubUsageError,
-    attach_github,
-    github_errors,
-    verify_command,
-    wire_github,
-)
+from wizard.github_session import GitHubUsageError, attach_github, github_errors
 from wizard.sandbox import box as sandbox_box
 from wizard.sandbox import guard
 from wizard.sandbox.box import open_sandbox
-from wizard.sandbox.run import seed
 from wizard.settings import Settings
 from wizard.steps.base import Status, StepContext
 from wizard.steps.workflow_run import WorkflowRunStep, WorkflowState, dispatch_sub

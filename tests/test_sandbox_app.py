@@ -10,9 +10,9 @@ from screens.session import Session, StepState
 from screens.step_base import StepScreen
 from screens.verify import VerifyScreen
 from tests.test_app_support import settle, text_of
+from wizard.cli.sandbox import GITHUB_SOURCE
 from wizard.sandbox import box as sandbox_box
 from wizard.sandbox.box import open_sandbox
-from wizard.sandbox.run import GITHUB_SOURCE
 
 
 async def test_sandbox_walk_from_welcome_to_verification(

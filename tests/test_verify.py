@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ACCOUNT_ID, REGION, MotoServer
 from wizard.aws import Aws
-from wizard.github_cli import verify_command
+from wizard.cli.github import verify_command
 from wizard.settings import Settings
 from wizard.verify import (
     Image,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wizard.github_cli import write_workflow_command
+from wizard.cli.github import write_workflow_command
 from wizard.plan import Action
 from wizard.settings import Settings
 from wizard.workflow import (

@@ -8,8 +8,8 @@ import pytest
 
 from tests.fake_github import FAILING_STEP, FakeGitHub
 from tests.helpers import StaticAws
+from wizard.cli.github import ProgressPrinter
 from wizard.github_api import GitHub, GitHubError
-from wizard.github_cli import ProgressPrinter
 from wizard.plan import Action
 from wizard.settings import Settings
 from wizard.steps.base import Status, StepContext, StepResult

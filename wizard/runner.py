@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.plan import StepPlan
-from wizard.policies import registry_host, role_arn
-from wizard.steps.base import Status, Step, StepContext, StepResult
+from wizard.steps.base import Status, Step, StepContext, StepResult, user_values
 
 
 @dataclass
@@ -41,25 +40,6 @@ class Run:
     @property
     def has_changes(self) -> bool:
         return any(p.has_changes for p in self.plans)
-
-
-def user_values(ctx: StepContext) -> dict[str, str]:
-    """The user's values that fill the catalogue's commands; never a secret."""
-    s = ctx.settings
-    values = {
-        "region": ctx.region,
-        "ecr_repository": s.ecr_repository,
-        "role_name": s.role_name,
-        "policy_name": s.policy_name,
-        "github_repo": s.github_repo,
-    }
-    identity = ctx.aws.known_identity  # guidance must not call AWS
-    if identity is not None:
-        values["account_id"] = identity.account_id
-        values["partition"] = identity.partition
-        values["registry"] = registry_host(identity.account_id, ctx.region, identity.partition)
-        values["role_arn"] = role_arn(identity.partition, identity.account_id, s.role_name)
-    return {k: v for k, v in values.items() if v}
 
 
 def failure(step: Step[Any], ctx: StepContext, exc: BaseException, sent_from: int) -> StepResult:

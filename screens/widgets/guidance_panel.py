@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from screens.widgets.plan_view import styled_lines
-from wizard import plan_text
+from wizard.render import plan_text
 from wizard.steps.base import StepResult
 
 

@@ -20,7 +20,7 @@ from textual.visual import RenderOptions, Visual
 
 from screens.widgets.plan_view import line_style
 from wizard.doctor import Status
-from wizard.doctor_report import MARK
+from wizard.render.doctor_report import MARK
 
 _MARKS = "".join(re.escape(m) for m in sorted(set(MARK.values())))
 _WORDS = "|".join(re.escape(str(s)) for s in sorted(Status, key=lambda s: -len(str(s))))

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from textual.content import Content
 from textual.widgets import Static
 
-from wizard import plan_text
 from wizard.plan import StepPlan
+from wizard.render import plan_text
 from wizard.steps.base import StepResult
 
 # The line already carries its symbol and word; the style only reinforces it.

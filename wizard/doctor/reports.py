@@ -98,7 +98,7 @@ class ScanReport:
             "account_id": self.account_id,
             "roles_seen": self.roles_seen,
             "healthy": self.healthy,
-            "error": None if self.error is None else self.error.to_json(),
+            "read_error": None if self.error is None else self.error.to_json(),
             "roles": [r.to_json() for r in self.roles],
         }
 

@@ -136,3 +136,24 @@ class Step(ABC, Generic[Observed]):
 
     def new_plan(self, **kwargs: Any) -> StepPlan:
         return StepPlan(step=self.number, key=self.key, title=self.title, **kwargs)
+
+
+def user_values(ctx: StepContext) -> dict[str, str]:
+    """The user's values that fill the catalogue's commands; never a secret."""
+    s = ctx.settings
+    values = {
+        "region": ctx.region,
+        "ecr_repository": s.ecr_repository,
+        "role_name": s.role_name,
+        "policy_name": s.policy_name,
+        "github_repo": s.github_repo,
+    }
+    from wizard.policies import registry_host, role_arn
+
+    identity = ctx.aws.known_identity  # guidance must not call AWS
+    if identity is not None:
+        values["account_id"] = identity.account_id
+        values["partition"] = identity.partition
+        values["registry"] = registry_host(identity.account_id, ctx.region, identity.partition)
+        values["role_arn"] = role_arn(identity.partition, identity.account_id, s.role_name)
+    return {k: v for k, v in values.items() if v}

@@ -335,7 +335,7 @@ class WorkflowRunStep(Step[WorkflowState]):
         self._clock = clock
         self._poll_interval = poll_interval
         self._timeout = timeout
-        # Set by `apply` faces (wizard.github_cli.wire_github): a plan whose run the role
+        # Set by `apply` faces (wizard.cli.github.wire_github): a plan whose run the role
         # would refuse raises DispatchRefused instead of only warning, so nothing is sent.
         self.refuse_denied = False
         # What the last plan observed, so apply re-checks the same file without reading it again.
@@ -613,7 +613,7 @@ def _classify(log: str, ctx: StepContext, ref: str) -> list[Any]:
     except ImportError:
         return []
     try:
-        from wizard.runner import user_values
+        from wizard.steps.base import user_values
 
         values: dict[str, str] = user_values(ctx)
     except Exception:  # values only fill in commands; guidance without them still helps

@@ -135,7 +135,7 @@ def _shown(value: Any) -> str:
 
 def answer_errors(settings: Settings, step: int, question: Question, text: str) -> list[str]:
     """The engine's messages for this answer to this step's question ([] when it is fine)."""
-    from wizard.github_cli import GITHUB_STEPS, github_errors
+    from wizard.github_session import GITHUB_STEPS, github_errors
 
     candidate = dataclasses.replace(settings, **{question.name: _parse(question, text)})
     if step in GITHUB_STEPS:
@@ -231,7 +231,7 @@ class PlainWizard:
 
     def attempt(self, step: Any) -> str:
         """Plan, confirm, apply; on a failure, ask what next (RETRY, SKIP or QUIT)."""
-        from wizard import plan_text
+        from wizard.render import plan_text
         from wizard.runner import apply_run, plan_steps
         from wizard.steps.base import StepContext
 
@@ -279,8 +279,9 @@ class PlainWizard:
         """Steps 3, 5 and 6 read GitHub's facts first (with a token, or the injected seam)."""
         if step.number not in (3, 5, 6):
             return []
-        from wizard.github_cli import ProgressPrinter, attach_github, github_errors
-        from wizard.plan_text import NOTE_MARK
+        from wizard.cli.github import ProgressPrinter
+        from wizard.github_session import attach_github, github_errors
+        from wizard.render.plan_text import NOTE_MARK
 
         errors = github_errors(ctx.settings, [step.number])
         if errors:
@@ -315,7 +316,7 @@ class PlainWizard:
             self.say(f"i {note}")
 
     def verify(self) -> int:
-        from wizard.github_cli import verify_command
+        from wizard.cli.github import verify_command
 
         self.say("", "Verification")
         return verify_command(
@@ -324,9 +325,9 @@ class PlainWizard:
 
 
 def _print(lines: Sequence[str]) -> None:
-    from wizard.cli import _print_lines
+    from wizard.cli.common import print_lines
 
-    _print_lines(lines)
+    print_lines(lines)
 
 
 def run_plain(

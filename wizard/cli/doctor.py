@@ -39,7 +39,7 @@ def add_doctor_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "doctor", help=text, description=DESCRIPTION
     )
-    from wizard.cli import add_session_arguments
+    from wizard.cli.arguments import add_session_arguments
 
     aws = parser.add_argument_group("what to check (flags override ./ecr-oidc-wizard.toml)")
     add_session_arguments(aws)
@@ -91,7 +91,7 @@ def add_doctor_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from wizard.cli import resolve
+    from wizard.cli.common import resolve
 
     settings, _, _ = resolve(args)
     overrides: dict[str, Any] = {
@@ -104,7 +104,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _check_input(settings: Settings, *, needs: Sequence[str]) -> None:
     from wizard import validate
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
 
     errors = validate.region(settings.region) + validate.endpoint_url(settings.endpoint_url)
     checks = {
@@ -143,14 +143,14 @@ def github_for_doctor(
 
 
 def _emit(args: argparse.Namespace, report: Any) -> int:
-    from wizard.cli import _print_lines
-    from wizard.doctor_report import report_json, report_lines
+    from wizard.cli.common import emit_json, json_kind, print_lines
+    from wizard.render.doctor_report import report_lines
 
-    if args.json:
-        print(json.dumps(report_json(report), indent=2))
-    else:
-        _print_lines(report_lines(report))
     code: int = report.exit_code
+    if args.json:
+        emit_json(json_kind(args), code, report.to_json())
+    else:
+        print_lines(report_lines(report))
     return code
 
 
@@ -159,14 +159,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         return _doctor(args)
     except _Failed as exc:
-        from wizard.cli import _print_lines
+        from wizard.cli.common import emit_json, json_kind, print_lines
+        from wizard.render.envelope import error
 
-        _print_lines(str(exc).splitlines(), stderr=True)
+        print_lines(str(exc).splitlines(), stderr=True)
+        if args.json:
+            return emit_json(json_kind(args), 1, problem=error(str(exc), type="failed"))
         return 1
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
 
     simulating = any(getattr(args, name) for name in SIMULATION_FLAGS)
     if args.scan and (simulating or args.trust_policy_file):
@@ -193,7 +196,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _simulation(args: argparse.Namespace, settings: Settings) -> Simulation:
-    from wizard.cli import UsageError
+    from wizard.cli.common import UsageError
     from wizard.doctor import claims_from_text, job_claims, simulate, simulate_role
     from wizard.policies import audience
 

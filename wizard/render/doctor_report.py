@@ -162,11 +162,3 @@ def report_lines(report: Report) -> list[str]:
     if isinstance(report, Simulation):
         return simulation_lines(report)
     return live_lines(report)
-
-
-def report_json(report: Report) -> dict[str, object]:
-    document = report.to_json()
-    exit_code = getattr(report, "exit_code", None)
-    if exit_code is not None:
-        document["exit_code"] = exit_code
-    return document

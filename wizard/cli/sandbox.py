@@ -46,7 +46,7 @@ def wants_sandbox(args: argparse.Namespace) -> bool:
 
 def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
     """Open a sandbox, point `args` at it, run `dispatch()` inside it, close it."""
-    from wizard.cli import UsageError, _print_lines
+    from wizard.cli.common import UsageError, emit_usage_error, json_kind, print_lines
     from wizard.sandbox.box import SandboxUnavailable, open_sandbox
 
     try:
@@ -54,11 +54,13 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
             try:
                 settings = prepare(args, box)
             except UsageError as exc:
-                _print_lines([str(exc), "Nothing was sent."], stderr=True)
+                print_lines([str(exc), "Nothing was sent."], stderr=True)
+                if getattr(args, "json", False):
+                    return emit_usage_error(json_kind(args), exc)
                 return EXIT_USAGE
             # On stdout with the rest, unless stdout is for a JSON document.
             to_stderr = bool(getattr(args, "json", False))
-            _print_lines(box.banner(), stderr=to_stderr)
+            print_lines(box.banner(), stderr=to_stderr)
             if args.command in ("doctor", "verify"):
                 seed(box, settings, stderr=to_stderr)
             code = dispatch()
@@ -66,15 +68,17 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
                 code = show_verification(args)
             return code
     except SandboxUnavailable as exc:
-        _print_lines([str(exc)], stderr=True)
+        print_lines([str(exc)], stderr=True)
+        if getattr(args, "json", False):
+            return emit_usage_error(json_kind(args), UsageError(str(exc)))
         return EXIT_USAGE
 
 
 def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
     """Point the answers at the sandbox (its own config file, endpoint and no profile) and
     commit the workflow those answers make to the simulated repository."""
-    from wizard.cli import UsageError, resolve
-    from wizard.github_cli import github_overrides
+    from wizard.cli.common import UsageError, resolve
+    from wizard.cli.github import github_overrides
 
     # The person's config file and profile are never read or written in the sandbox.
     args.config = box.config_path
@@ -103,25 +107,25 @@ def _ran_workflow(args: argparse.Namespace) -> bool:
 
 def show_verification(args: argparse.Namespace) -> int:
     """After a sandbox run, what it pushed: there is no later `verify` against this sandbox."""
-    from wizard.cli import _print_lines, resolve
-    from wizard.github_cli import github_overrides, verify_command
+    from wizard.cli.common import print_lines, resolve
+    from wizard.cli.github import github_overrides, verify_command
 
     settings, remembered, _ = resolve(args)
     settings = settings.merged(github_overrides(args))
-    _print_lines(["", "Verification (what `ecr-oidc-wizard verify` shows):"])
+    print_lines(["", "Verification (what `ecr-oidc-wizard verify` shows):"])
     return verify_command(settings, public_uri=remembered.created.get("repository_uri", ""))
 
 
 def seed(box: Sandbox, settings: Settings, *, stderr: bool = False) -> None:
     """`doctor` and `verify` need something to look at: do the six steps first, quietly."""
-    from wizard.cli import _print_lines
-    from wizard.github_cli import attach_github
-    from wizard.plan_text import result_line
+    from wizard.cli.common import print_lines
+    from wizard.github_session import attach_github
+    from wizard.render.plan_text import result_line
     from wizard.runner import apply_run, plan_steps
     from wizard.steps import all_steps
     from wizard.steps.base import StepContext
 
-    _print_lines(
+    print_lines(
         [
             "SANDBOX · doing steps 1–6 first (as `apply --sandbox --yes` would), so there is "
             "something to check:"
@@ -138,4 +142,4 @@ def seed(box: Sandbox, settings: Settings, *, stderr: bool = False) -> None:
     failed = run.failed
     if failed is not None:
         lines.append(f"  ✗ Step {failed.step} · {failed.title}: {failed.error.splitlines()[0]}")
-    _print_lines(lines, stderr=stderr)
+    print_lines(lines, stderr=stderr)

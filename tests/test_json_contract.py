@@ -1,0 +1,141 @@
+"""Every `--json` output is one envelope and validates against the schema shipped for its kind.
+
+The validator is the `jsonschema` library (Draft 2020-12) over the files in wizard/schemas/, so
+a document that drifts from its published schema fails here. Runs go through the CLI's own
+`main`, in the sandbox where AWS is needed; bad input never reaches AWS.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from referencing import Registry, Resource
+
+from wizard.cli import main
+from wizard.render.envelope import KINDS, SCHEMAS_DIR, schema_file, schema_name
+from wizard.sandbox import box as sandbox_box
+
+
+def _registry() -> Registry:
+    resources = []
+    for path in sorted(SCHEMAS_DIR.glob("*.schema.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((document["$id"], Resource.from_contents(document)))
+    return Registry().with_resources(resources)
+
+
+REGISTRY = _registry()
+
+
+def validate(document: Any, kind: str) -> None:
+    schema = json.loads(schema_file(kind).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema, registry=REGISTRY).validate(document)
+
+
+@pytest.fixture(autouse=True)
+def quick_runs(monkeypatch: pytest.MonkeyPatch, workdir: Path) -> Iterator[None]:
+    monkeypatch.setattr(sandbox_box, "RUN_SECONDS", 0.6)
+    monkeypatch.setattr(sandbox_box, "POLL_SECONDS", 0.1)
+    yield
+
+
+def run_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    """Exit code and the document; standard output must hold the JSON and nothing else."""
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse's refusals end this way, after printing the JSON
+        code = int(exc.code or 0)
+    out = capsys.readouterr().out
+    document = json.loads(out)  # the whole of stdout: a stray line would fail here
+    assert isinstance(document, dict)
+    assert document["exit_code"] == code
+    return code, document
+
+
+def test_every_kind_has_a_valid_schema_and_no_schema_is_orphaned() -> None:
+    files = {p.name.removesuffix(".schema.json") for p in SCHEMAS_DIR.glob("*.schema.json")}
+    assert files == {*KINDS, "envelope"}
+    for name in files:
+        schema = json.loads((SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        if name != "envelope":
+            assert schema["properties"]["schema"] == {"const": schema_name(name)}
+
+
+OUTPUTS = [
+    ("plan", ["plan", "--sandbox", "--json"], 0),
+    ("apply", ["apply", "--sandbox", "--yes", "--json"], 0),
+    ("doctor-setup", ["doctor", "--sandbox", "--json"], 0),
+    ("doctor-scan", ["doctor", "--sandbox", "--scan", "--json"], 0),
+    (
+        "doctor-claim",
+        ["doctor", "--sandbox", "--claim", "repo:someone/else:ref:refs/heads/main", "--json"],
+        1,
+    ),
+    ("explain", ["explain", "--json", "denied: Not Authorized"], None),
+    ("verify", ["verify", "--sandbox", "--json"], 0),
+]
+
+
+@pytest.mark.parametrize(("kind", "argv", "expected"), OUTPUTS, ids=[o[0] for o in OUTPUTS])
+def test_each_command_output_validates_against_its_schema(
+    kind: str, argv: list[str], expected: int | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, document = run_json(argv, capsys)
+    if expected is not None:
+        assert code == expected
+    assert document["schema"] == schema_name(kind)
+    assert document["error"] is None
+    validate(document, kind)
+
+
+BAD_INPUT = [
+    ("plan", ["plan", "--json", "--region", "us-east-1", "--github-repo", "not a repo"], None),
+    ("apply", ["apply", "--json", "--yes", "--region", "us-east-1", "--role-name", "a b"], None),
+    ("apply", ["apply", "--json", "--only", "9"], None),
+    ("doctor-setup", ["doctor", "--json", "--region", "us-east-1", "--role-name", "r*"], None),
+    ("doctor-scan", ["doctor", "--json", "--scan", "--claim", "repo:o/r:*"], None),
+    (
+        "doctor-claim",
+        ["doctor", "--json", "--region", "us-east-1", "--claim", "x", "--branch", "main"],
+        None,
+    ),
+    ("explain", ["explain", "--json"], None),
+    (
+        "verify",
+        ["verify", "--json", "--region", "us-east-1", "--ecr-repository", "UPPER"],
+        "ecr_repository",
+    ),
+    ("plan", ["plan", "--json", "--sandbox", "--public"], None),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "argv", "field"), BAD_INPUT, ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD_INPUT)]
+)
+def test_bad_input_is_exit_2_with_a_json_error_and_nothing_else_on_stdout(
+    kind: str, argv: list[str], field: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, document = run_json(argv, capsys)
+    assert code == 2
+    assert document["schema"] == schema_name(kind)
+    assert document["error"]["type"] == "usage"
+    assert document["error"]["message"]
+    if field is not None:
+        assert field in [f["field"] for f in document["error"]["fields"]]
+    validate(document, kind)
+
+
+def test_validation_errors_name_each_field_and_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["plan", "--json", "--region", "us-east-1", "--github-repo", "bad repo"]
+    argv += ["--ecr-repository", "x", "--role-name", "ok"]
+    code, document = run_json(argv, capsys)
+    assert code == 2
+    found = {(f["field"], f["rule"]) for f in document["error"]["fields"]}
+    assert ("github_repo", "format") in found
+    assert ("ecr_repository", "length") in found

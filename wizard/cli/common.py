@@ -1,0 +1,160 @@
+"""What every command of the CLI shares: exit codes, usage errors, printing, the answers.
+
+Exit codes: 0 done or nothing to do; 1 a step failed (guidance printed, earlier steps kept);
+2 invalid input or usage, and then nothing was sent to AWS or GitHub.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from wizard.render.envelope import FieldProblem
+from wizard.settings import ConfigError, Remembered, Settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+SCOPE_FIELDS = ("branches", "environments", "tags", "pull_requests", "any_ref", "any_repo_of_owner")
+
+
+class UsageError(Exception):
+    """Invalid input: reported with exit code 2 before anything is sent.
+
+    `fields` are the engine's FieldErrors behind it, when it came from validation: `--json`
+    names each field and rule."""
+
+    def __init__(self, message: str, fields: Sequence[FieldProblem] = ()) -> None:
+        super().__init__(message)
+        self.fields = tuple(fields)
+
+
+def resolve(args: argparse.Namespace) -> tuple[Settings, Remembered, Path]:
+    """The config file's answers with the flags on top."""
+    from wizard import settings as store
+
+    path: Path = args.config
+    try:
+        remembered = store.load(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from exc
+    overrides: dict[str, Any] = {}
+    for name in (
+        "profile",
+        "region",
+        "endpoint_url",
+        "ecr_repository",
+        "role_name",
+        "policy_name",
+        "tag_mutability",
+        "mutability_exclusions",
+        "scan_on_push",
+        "public",
+        "thumbprints",
+        "github_repo",
+        "default_branch",
+        "subject_format",
+        "owner_id",
+        "repo_id",
+        "require_repository_id",
+        "adopt_role",
+    ):
+        overrides[name] = getattr(args, name, None)
+    if any(getattr(args, name, None) for name in SCOPE_FIELDS):
+        # A scope given on the command line replaces the remembered one as a whole.
+        for name in SCOPE_FIELDS:
+            value = getattr(args, name, None)
+            overrides[name] = value if value is not None else type(getattr(Settings(), name))()
+    settings = remembered.settings.merged(overrides)
+    if not settings.region:
+        from wizard.aws import default_region
+
+        settings.region = default_region(settings.profile)
+    return settings, remembered, path
+
+
+def validate_or_raise(settings: Settings, steps: Sequence[int]) -> None:
+    from wizard.validate import settings_errors
+
+    errors = settings_errors(settings, steps=steps)
+    if errors:
+        raise UsageError("\n".join(f"error: {e.message}" for e in errors), errors)
+
+
+def make_console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def print_lines(lines: Sequence[str], *, stderr: bool = False) -> None:
+    from rich.text import Text
+
+    out = make_console(stderr)
+    for line in lines:
+        out.print(Text(line, style=line_style(line)))
+
+
+def line_style(line: str) -> str:
+    stripped = line.lstrip()
+    for prefix, style in (
+        ("✗", "bold red"),
+        ("!!", "bold red"),
+        ("!", "yellow"),
+        ("+ ", "green"),
+        ("~ ", "yellow"),
+        ("- ", "red"),
+        ("✓", "green"),
+        ("→", "bold"),
+        ("Step ", "bold"),
+    ):
+        if stripped.startswith(prefix):
+            return style
+    return ""
+
+
+def step_context(settings: Settings) -> Any:
+    from wizard.aws import Aws
+    from wizard.steps.base import StepContext
+
+    aws = Aws(profile=settings.profile, region=settings.region, endpoint_url=settings.endpoint_url)
+    return StepContext(settings=settings, aws=aws)
+
+
+# --- --json ------------------------------------------------------------------------------------
+
+
+def json_kind(args: argparse.Namespace) -> str:
+    """The JSON kind a command's `--json` output has (wizard/render/envelope.py lists them)."""
+    command = getattr(args, "command", None) or ""
+    if command == "doctor":
+        if getattr(args, "scan", False):
+            return "doctor-scan"
+        simulating = ("claim", "sim_repo", "sim_branch", "sim_environment", "sim_event", "sim_tag")
+        if any(getattr(args, name, None) for name in simulating):
+            return "doctor-claim"
+        return "doctor-setup"
+    return command
+
+
+def emit_json(
+    kind: str,
+    exit_code: int,
+    body: dict[str, Any] | None = None,
+    *,
+    problem: dict[str, Any] | None = None,
+) -> int:
+    """Print the kind's document in the one envelope, alone on standard output."""
+    from wizard.render.envelope import dumps, envelope
+
+    print(dumps(envelope(kind, exit_code, body, problem=problem)))
+    return exit_code
+
+
+def emit_usage_error(kind: str, exc: UsageError) -> int:
+    from wizard.render.envelope import error
+
+    return emit_json(kind, EXIT_USAGE, problem=error(str(exc), fields=exc.fields))
