@@ -54,6 +54,15 @@ class NetworkRefusedInTests(ConnectionRefusedError):
     """A test tried to reach beyond this machine; refused before any packet or lookup."""
 
 
+# Every refusal, kept even when the code under test swallowed the error: the session fails.
+REFUSED: list[str] = []
+
+
+def _refuse(what: str) -> None:
+    REFUSED.append(what)
+    raise NetworkRefusedInTests(f"tests reach only loopback; refused {what}")
+
+
 def _loopback_only(event: str, args: tuple[Any, ...]) -> None:
     # Every audit event passes through here (imports and file opens too): do nothing that
     # raises one itself before the event is known to be a socket's.
@@ -65,14 +74,21 @@ def _loopback_only(event: str, args: tuple[Any, ...]) -> None:
             return
         host = address[0] if isinstance(address, tuple) and address else address
         if address is not None and not is_loopback(host):
-            raise NetworkRefusedInTests(f"tests reach only loopback; refused {event} {address!r}")
+            _refuse(f"{event} {address!r}")
     elif event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"):
         host = args[0] if args else None
         if not is_loopback(host):
-            raise NetworkRefusedInTests(f"tests reach only loopback; refused a lookup of {host!r}")
+            _refuse(f"a lookup of {host!r}")
 
 
 sys.addaudithook(_loopback_only)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if REFUSED:
+        print("\nConnections beyond loopback were attempted (and refused):", *REFUSED, sep="\n  ")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 # No per-example deadline: these machines are shared and a slow example is not a failure.
 hypothesis_settings.register_profile("project", deadline=None)
