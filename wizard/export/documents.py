@@ -114,7 +114,9 @@ class _Parameters:
         return self.spelling.reference(parameter)
 
     def scope_value(self, name: str, value: str, what: str) -> str:
-        if "*" in value or "?" in value:
+        # A value that looks like a reference (`${...}`) stays literal too: checkers take it
+        # for a misplaced reference wherever it stands outside a document.
+        if "*" in value or "?" in value or "${" in value or "%{" in value:
             return self.spelling.escape(value)
         return self.ref(name, value, what, SCOPE_VALUE_PATTERN)
 
