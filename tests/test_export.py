@@ -332,6 +332,61 @@ def test_terraform_github_side_sets_what_step_5_sets(values_as: str) -> None:
 # --- both formats -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("partition", "suffix", "region"),
+    [
+        ("aws-cn", "amazonaws.com.cn", "cn-north-1"),
+        ("aws-us-gov", "amazonaws.com", "us-gov-west-1"),
+    ],
+)
+def test_other_partitions_get_their_own_arns_and_audience(
+    partition: str, suffix: str, region: str
+) -> None:
+    """One export serves every partition: `plan` in China builds sts.amazonaws.com.cn and
+    arn:aws-cn ARNs, and the deployed export resolves to exactly those."""
+    settings = guide_settings(region=region, environments=["prod"])
+    where = {"partition": partition, "account_id": ACCOUNT}
+    trust, push = trust_policy(settings, **where), push_policy(settings, **where)
+    arn = provider_arn(partition, ACCOUNT)
+    template = yaml.safe_load(render_cloudformation(settings))
+    values = cfn_values(template, region) | {
+        "AWS::Partition": partition,
+        "AWS::URLSuffix": suffix,
+        "ExistingOidcProviderArn": arn,
+    }
+    role = template["Resources"]["GitHubActionsRole"]["Properties"]
+    assert cfn_resolve(role["AssumeRolePolicyDocument"], values) == trust
+    policy = template["Resources"]["EcrPushPolicy"]["Properties"]["PolicyDocument"]
+    assert cfn_resolve(policy, values) == push
+    parsed = tf_parse(render_terraform(settings))
+    tf = tf_values(parsed, region, "aws_iam_openid_connect_provider.github.arn") | {
+        "data.aws_partition.current.partition": partition,
+        "data.aws_partition.current.dns_suffix": suffix,
+        "aws_iam_openid_connect_provider.github.arn": arn,
+    }
+    local_values = tf_unquote(parsed["locals"][0])
+    assert tf_resolve(local_values["trust_policy"], tf) == trust
+    assert tf_resolve(local_values["push_policy"], tf) == push
+
+
+def test_ecr_public_is_held_to_us_east_1_in_both_formats() -> None:
+    template = yaml.safe_load(render_cloudformation(guide_settings(public=True)))
+    assert template["Resources"]["EcrRepository"]["Type"] == "AWS::ECR::PublicRepository"
+    rule = template["Rules"]["EcrPublicInUsEast1"]["Assertions"][0]["Assert"]
+    assert rule == {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}
+    parsed = tf_parse(render_terraform(guide_settings(public=True)))
+    assert ("aws_ecrpublic_repository", "this") in tf_blocks(parsed, "resource")
+    region = tf_blocks(parsed, "variable")[("region",)]
+    assert "us-east-1" in region["validation"][0]["condition"]
+
+
+def test_github_enterprise_server_sets_the_provider_s_base_url() -> None:
+    settings = guide_settings(github_api_url="https://ghe.example.com/api/v3")
+    parsed = tf_parse(render_terraform(settings, github=True))
+    provider = next(p["github"] for p in parsed["provider"] if "github" in p)
+    assert provider["base_url"] == "https://ghe.example.com/api/v3/"
+
+
 @pytest.mark.parametrize("name", list(SETUPS))
 def test_re_export_gives_the_same_bytes(name: str) -> None:
     first = (render_cloudformation(SETUPS[name]), render_terraform(SETUPS[name], github=True))

@@ -29,6 +29,7 @@ from wizard.export.documents import ExportDocuments, Parameter, Spelling, export
 from wizard.policies import ISSUER_URL
 from wizard.settings import Settings
 from wizard.steps.ecr_repository import repository_configuration
+from wizard.steps.github_secrets import ECR_PUBLIC_REGION
 from wizard.tags import aws_tags
 
 PROVIDER = "GitHubOidcProvider"
@@ -41,6 +42,20 @@ EXISTING_PROVIDER = "ExistingOidcProviderArn"
 EXISTING_PROVIDER_PATTERN = (
     r"^$|^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$"
 )
+
+
+# ECR Public's API, and so its repositories, exist in us-east-1 only: a stack elsewhere stops
+# before it starts instead of failing on the repository.
+PUBLIC_REGION_RULE = {
+    "EcrPublicInUsEast1": {
+        "Assertions": [
+            {
+                "Assert": {"Fn::Equals": [{"Ref": "AWS::Region"}, ECR_PUBLIC_REGION]},
+                "AssertDescription": f"ECR Public repositories exist in {ECR_PUBLIC_REGION} only",
+            }
+        ]
+    }
+}
 
 
 def _escape(literal: str) -> str:
@@ -61,7 +76,7 @@ SPELLING = Spelling(
 
 def render_cloudformation(settings: Settings, *, existing_provider_arn: str = "") -> str:
     docs = export_documents(settings, SPELLING)
-    template = {
+    template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "GitHub Actions push images to Amazon ECR with OpenID Connect, no "
         "long-lived keys (exported by ecr-oidc-wizard).",
@@ -75,6 +90,8 @@ def render_cloudformation(settings: Settings, *, existing_provider_arn: str = ""
         },
         "Outputs": _outputs(settings),
     }
+    if settings.public:
+        template["Rules"] = PUBLIC_REGION_RULE
     text = yaml.safe_dump(template, sort_keys=False, width=100, allow_unicode=False)
     return _with_comments(text, docs)
 

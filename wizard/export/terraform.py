@@ -23,7 +23,7 @@ from wizard.export.hcl import Block, Expr
 from wizard.policies import ISSUER_URL
 from wizard.settings import Settings
 from wizard.steps.ecr_repository import repository_configuration
-from wizard.steps.github_secrets import REGION_NAME, ROLE_ARN_NAME
+from wizard.steps.github_secrets import ECR_PUBLIC_REGION, REGION_NAME, ROLE_ARN_NAME
 from wizard.tags import aws_tags
 
 # aws_ecr_repository took image_tag_mutability_exclusion_filter and the *_WITH_EXCLUSION
@@ -55,12 +55,8 @@ def render_terraform(
     blocks: list[Block] = [
         _terraform(github),
         Block("provider", ("aws",), (("region", Expr("var.region")),)),
-        *(
-            [Block("provider", ("github",), (("owner", Expr("var.github_owner")),))]
-            if github
-            else []
-        ),
-        _variable(Parameter("Region", settings.region, "AWS region of the ECR repository", "")),
+        *([_github_provider(settings)] if github else []),
+        _region_variable(settings),
         *(_variable(p) for p in docs.parameters),
         Block("data", ("aws_partition", "current")),
         Block("data", ("aws_caller_identity", "current")),
@@ -97,13 +93,29 @@ def _terraform(github: bool) -> Block:
     }
     if github:
         providers["github"] = {"source": "integrations/github", "version": GITHUB_PROVIDER_VERSION}
-    return Block(
-        "terraform",
-        body=(
-            ("required_version", ">= 1.5"),
-            Block("required_providers", body=tuple(providers.items())),
-        ),
+    return Block("terraform", body=(Block("required_providers", body=tuple(providers.items())),))
+
+
+def _region_variable(s: Settings) -> Block:
+    if not s.public:
+        return _variable(Parameter("Region", s.region, "AWS region of the ECR repository", ""))
+    # ECR Public exists in us-east-1 only.
+    return _variable(
+        Parameter(
+            "Region",
+            ECR_PUBLIC_REGION,
+            "AWS region: ECR Public repositories exist in us-east-1 only",
+            f"^{ECR_PUBLIC_REGION}$",
+        )
     )
+
+
+def _github_provider(s: Settings) -> Block:
+    body: list[tuple[str, Any] | Block] = [("owner", Expr("var.github_owner"))]
+    if s.github_api_url:
+        # GitHub Enterprise Server: the provider wants its API URL with a trailing slash.
+        body.append(("base_url", hcl.escape_literal(s.github_api_url.rstrip("/") + "/")))
+    return Block("provider", ("github",), tuple(body))
 
 
 def _variable(p: Parameter) -> Block:
