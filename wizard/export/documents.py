@@ -166,7 +166,8 @@ def export_documents(s: Settings, spelling: Spelling) -> ExportDocuments:
     trust = _open_audience(trust_policy_document(templated, **where), spelling.audience)
     push = push_policy_document(templated, **where)
     description = role_description(templated)
-    # Names the resources always carry, even where no document mentions them.
+    # Only the parameters the documents use (the default branch is one only when no scope was
+    # given; an unused parameter is a lint warning), then the names the resources carry.
     used_text = json.dumps([trust, push, description])
     parameters = [x for x in p.made if spelling.reference(x) in used_text]
     return ExportDocuments(
@@ -175,7 +176,7 @@ def export_documents(s: Settings, spelling: Spelling) -> ExportDocuments:
         push_policy=push,
         role_description=description,
         provider_arn=provider_arn(spelling.partition, spelling.account_id),
-        parameters=(*_unique(parameters), *_resource_names(s)),
+        parameters=(*parameters, *_resource_names(s)),
         notes=tuple(scope_notes(s)),
     )
 
@@ -187,16 +188,6 @@ def _resource_names(s: Settings) -> list[Parameter]:
             "PushPolicyName", s.policy_name, "Inline push policy on the role", POLICY_NAME_PATTERN
         ),
     ]
-
-
-def _unique(parameters: list[Parameter]) -> list[Parameter]:
-    seen: set[str] = set()
-    out = []
-    for x in parameters:
-        if x.name not in seen:
-            seen.add(x.name)
-            out.append(x)
-    return out
 
 
 def _open_audience(document: Any, spelled: str) -> Any:
