@@ -88,8 +88,16 @@ def test_the_deployed_template_is_what_plan_keeps(moto: MotoServer, name: str) -
     assert not any(p.calls for p in plans)
 
 
-def test_the_deployed_guide_setup_is_healthy_for_the_doctor(moto: MotoServer) -> None:
-    settings = guide_settings()
+@pytest.mark.parametrize(
+    "name",
+    [
+        "the guide's",
+        "branches, a wildcard tag and an environment",
+        "immutable subjects with a repository id",
+    ],
+)
+def test_the_deployed_setup_is_healthy_for_the_doctor(moto: MotoServer, name: str) -> None:
+    settings = SETUPS[name]
     deploy(moto, settings)
     report = check_setup(Aws(region=REGION, endpoint_url=moto.url), settings)
     assert report.healthy, [f.to_json() for f in report.findings]
