@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import MotoServer, writes
 from tests.helpers import GUIDE_ARGS, guide_settings
+from wizard.aws import Aws
 from wizard.cli import main
 from wizard.export.cloudformation import render_cloudformation
 from wizard.export.terraform import render_terraform
-from wizard.policies import provider_arn
+from wizard.policies import ISSUER_URL, provider_arn
 
 PROVIDER = provider_arn("aws", "123456789012")
 
@@ -69,3 +71,34 @@ def test_bad_input_exits_2_and_writes_nothing(
     assert main(argv) == 2
     assert says in capsys.readouterr().err
     assert not (workdir / "out.txt").exists()
+
+
+def test_detect_provider_reuses_the_account_s_provider_and_writes_nothing(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["export", "--format", "cloudformation", "--detect-provider", *GUIDE_ARGS]
+    argv += ["--endpoint-url", moto.url]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.out == render_cloudformation(guide_settings())
+    assert "none found: the export creates it" in captured.err
+    Aws(region="us-east-1", endpoint_url=moto.url).iam.create_open_id_connect_provider(
+        Url=ISSUER_URL, ClientIDList=["sts.amazonaws.com"]
+    )
+    moto.start_recording()
+    assert main(argv) == 0
+    assert writes(moto.recorded()) == []
+    captured = capsys.readouterr()
+    assert captured.out == render_cloudformation(guide_settings(), existing_provider_arn=PROVIDER)
+    assert f"reusing {PROVIDER}" in captured.err
+    terraform = ["export", "--format", "terraform", "--detect-provider", *GUIDE_ARGS]
+    assert main([*terraform, "--endpoint-url", moto.url]) == 0
+    assert 'data "aws_iam_openid_connect_provider" "github"' in capsys.readouterr().out
+
+
+def test_detect_provider_and_an_arn_together_are_refused(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["export", "--format", "terraform", "--detect-provider", *GUIDE_ARGS]
+    assert main([*argv, "--existing-provider-arn", PROVIDER]) == 2
+    assert "not both" in capsys.readouterr().err

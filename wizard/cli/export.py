@@ -13,6 +13,7 @@ from wizard.cli.common import (
     emit_json,
     print_lines,
     resolve,
+    step_context,
     validate_or_raise,
 )
 
@@ -40,6 +41,12 @@ def add_export_parser(commands: Any, add_target_arguments: Any) -> None:
         "(the ExistingOidcProviderArn parameter's default), Terraform reads it with a data source",
     )
     sub.add_argument(
+        "--detect-provider",
+        action="store_true",
+        help="read the account (read-only, as plan does) and reuse GitHub's OIDC provider if it "
+        "has one, as if its ARN were given with --existing-provider-arn",
+    )
+    sub.add_argument(
         "--github",
         action="store_true",
         help="Terraform only: also set the repository's Actions secrets or variables "
@@ -54,15 +61,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     settings, _, _ = resolve(args)
     validate_or_raise(settings, (1, 2, 3, 4))
+    if args.detect_provider and args.existing_provider_arn:
+        raise UsageError(
+            "error: --detect-provider reads the provider's ARN from the account; "
+            "give it or --existing-provider-arn, not both."
+        )
+    provider = args.existing_provider_arn
+    if args.detect_provider:
+        provider = _detected_provider(settings)
     try:
         text = render_export(
-            settings,
-            args.format,
-            existing_provider_arn=args.existing_provider_arn,
-            github=args.github,
+            settings, args.format, existing_provider_arn=provider, github=args.github
         )
     except (ExportError, PolicyError) as exc:
         raise UsageError(f"error: {exc}") from exc
+    if args.detect_provider:
+        found = f"reusing {provider}" if provider else "none found: the export creates it"
+        print_lines([f"GitHub's OIDC provider in the account: {found}."], stderr=True)
     wide = [n.text for n in scope_notes(settings) if n.severity.value == "danger"]
     path = None if args.output == "-" else Path(args.output)
     if path is not None:
@@ -86,3 +101,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if wide:
         print_lines([f"! {w}" for w in wide], stderr=True)
     return EXIT_OK
+
+
+def _detected_provider(settings: Any) -> str:
+    from wizard.export import account_provider_arn
+    from wizard.runner import describe_error
+
+    ctx = step_context(settings)
+    try:
+        return account_provider_arn(ctx)
+    except Exception as exc:
+        raise UsageError(
+            f"error: --detect-provider could not read the account's OIDC providers: "
+            f"{describe_error(exc)}"
+        ) from exc

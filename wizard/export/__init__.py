@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from wizard.settings import Settings
+from wizard.steps.base import StepContext
 
 FORMATS = ("cloudformation", "terraform")
 
@@ -45,6 +46,16 @@ def render_export(
             settings, existing_provider=bool(existing_provider_arn), github=github
         )
     raise ExportError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}.")
+
+
+def account_provider_arn(ctx: StepContext) -> str:
+    """The ARN of GitHub's OIDC provider in the account, or "": what step 2 would keep.
+
+    Read-only (step 2's own inspect); lets an export reuse the provider as `plan` would, where a
+    template that creates it again fails with EntityAlreadyExists."""
+    from wizard.steps.oidc_provider import OidcProviderStep
+
+    return OidcProviderStep().inspect(ctx).arn
 
 
 def write_export(path: Path, text: str) -> None:
