@@ -1,7 +1,7 @@
 """checkov on both export formats: no failed check but the deliberate ones the README lists.
 
-checkov pins dependencies the project's own test tools conflict with, so it lives in its own
-virtual environment: `.ci/run` makes `.venv-checkov`; `CHECKOV` may name another binary. It runs
+checkov pins its dependencies (beside the project it would take boto3 back below the 1.40 the
+project needs), so it lives in its own virtual environment: `.ci/run` makes `.venv-checkov`; `CHECKOV` may name another binary. It runs
 offline with `--skip-download` and `BC_SKIP_MAPPING=TRUE`.
 """
 
