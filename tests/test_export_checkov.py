@@ -1,8 +1,9 @@
 """checkov on both export formats: no failed check but the deliberate ones the README lists.
 
 checkov pins its dependencies (beside the project it would take boto3 back below the 1.40 the
-project needs), so it lives in its own virtual environment: `.ci/run` makes `.venv-checkov`; `CHECKOV` may name another binary. It runs
-offline with `--skip-download` and `BC_SKIP_MAPPING=TRUE`.
+project needs), so it lives in its own virtual environment: `.ci/run` makes `.venv-checkov`;
+`CHECKOV` may name another binary. It runs offline with `--skip-download` and
+`BC_SKIP_MAPPING=TRUE`.
 """
 
 from __future__ import annotations
