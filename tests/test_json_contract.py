@@ -67,6 +67,18 @@ def test_every_kind_has_a_valid_schema_and_no_schema_is_orphaned() -> None:
             assert schema["properties"]["schema"] == {"const": schema_name(name)}
 
 
+# export calls nothing: the answers alone make the document.
+EXPORT_TARGET = [
+    "--region",
+    "us-east-1",
+    "--github-repo",
+    "o/r",
+    "--ecr-repository",
+    "app",
+    "--role-name",
+    "R",
+]
+
 OUTPUTS = [
     ("plan", ["plan", "--sandbox", "--json"], 0),
     ("apply", ["apply", "--sandbox", "--yes", "--json"], 0),
@@ -79,6 +91,7 @@ OUTPUTS = [
     ),
     ("explain", ["explain", "--json", "denied: Not Authorized"], None),
     ("verify", ["verify", "--sandbox", "--json"], 0),
+    ("export", ["export", "--format", "terraform", *EXPORT_TARGET, "--json"], 0),
 ]
 
 
@@ -106,6 +119,11 @@ BAD_INPUT = [
         None,
     ),
     ("explain", ["explain", "--json"], None),
+    (
+        "export",
+        ["export", "--json", "--format", "cloudformation", *EXPORT_TARGET[:-1], "a b"],
+        "role_name",
+    ),
     (
         "verify",
         ["verify", "--json", "--region", "us-east-1", "--ecr-repository", "UPPER"],

@@ -98,8 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_target_arguments(explain)
     from wizard.cli.doctor import add_doctor_parser
+    from wizard.cli.export import add_export_parser
 
     add_doctor_parser(commands)
+    add_export_parser(commands, add_target_arguments)
     add_github_commands(commands, add_target_arguments)
     from wizard.cli.sandbox import SANDBOX_COMMANDS, add_sandbox_arguments
 
@@ -146,10 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from wizard.cli.doctor import cmd_doctor
     from wizard.cli.explain import cmd_explain
+    from wizard.cli.export import cmd_export
     from wizard.cli.plan_apply import cmd_plan_or_apply
 
     handlers = {"plan": cmd_plan_or_apply, "apply": cmd_plan_or_apply, "explain": cmd_explain}
     handlers["doctor"] = cmd_doctor
+    handlers["export"] = cmd_export
     handlers.update(github_handlers(resolve))
     if args.command is None:
         seams: dict[str, Any] = getattr(args, "seams", None) or {}
