@@ -17,7 +17,7 @@ from wizard.plan import Action
 from wizard.runner import Run, apply_run, plan_steps
 from wizard.steps import AWS_STEPS
 from wizard.steps.base import Status, StepContext
-from wizard.teardown import TeardownOptions, refusals, teardown_steps
+from wizard.teardown import TeardownOptions, records_removed, refusals, teardown_steps
 
 ROLE = "GitHubActionsEOStatPush"
 REPO = "onyxia-eostat"
@@ -87,6 +87,13 @@ def test_apply_then_destroy_leaves_the_account_as_before_and_a_second_destroy_se
     ]
     assert account_state(moto) == before
     assert refusals(run.plans) == []
+    assert records_removed(run.results) == [
+        "role_arn",
+        "repository_uri",
+        "repository_arn",
+        "registry",
+        "provider_arn",
+    ]
 
     moto.start_recording()
     ctx, again = destroy(moto)

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.steps.base import Step
-from wizard.teardown.base import KINDS, TeardownOptions, kind_errors, refusals
+from wizard.teardown.base import (
+    KINDS,
+    TeardownOptions,
+    kind_errors,
+    records_removed,
+    refusals,
+)
 from wizard.teardown.ecr_repository import RemoveEcrRepository
 from wizard.teardown.github_values import RemoveGitHubValues
 from wizard.teardown.oidc_provider import RemoveOidcProvider
@@ -32,4 +38,11 @@ def teardown_steps(options: TeardownOptions | None = None) -> tuple[Step[Any], .
     )
 
 
-__all__ = ["KINDS", "TeardownOptions", "kind_errors", "refusals", "teardown_steps"]
+__all__ = [
+    "KINDS",
+    "TeardownOptions",
+    "kind_errors",
+    "records_removed",
+    "refusals",
+    "teardown_steps",
+]

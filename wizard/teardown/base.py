@@ -30,6 +30,9 @@ DECISION = "teardown:{}"
 DELETE, KEEP, GONE = "delete", "keep", "gone"
 # Outputs: why a step refused to remove what it would otherwise remove.
 REFUSED = "refused"
+# Outputs: the answers file's records ([created] keys) of what a removal takes away,
+# space-separated; a face drops them once the removal is done.
+FORGET = "forget"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,15 @@ def not_ours_note(what: str, number: int) -> Note:
         f"{what} was not made by ecr-oidc-wizard (no created-by tag, no record in the answers "
         f"file), so it is left alone. To remove it anyway: --remove-unowned {KINDS[number]}.",
     )
+
+
+def records_removed(results: Iterable[Any]) -> list[str]:
+    """The [created] keys to drop after these teardown results (only steps that were done)."""
+    keys: list[str] = []
+    for result in results:
+        if str(result.status) == "done":
+            keys += str(result.outputs.get(FORGET, "")).split()
+    return keys
 
 
 def refusals(plans: Iterable[StepPlan]) -> list[str]:

@@ -17,6 +17,7 @@ from wizard.steps.base import Step, StepContext
 from wizard.teardown.base import (
     DECISION,
     DELETE,
+    FORGET,
     GONE,
     KEEP,
     REFUSED,
@@ -113,4 +114,8 @@ class RemoveEcrRepository(Step[RepositoryGone]):
             summary,
             calls=(Call(self._service(ctx), "delete_repository", params),),
         )
-        return self.new_plan(changes=(change,), notes=notes, outputs={key: DELETE})
+        return self.new_plan(
+            changes=(change,),
+            notes=notes,
+            outputs={key: DELETE, FORGET: "repository_uri repository_arn registry"},
+        )

@@ -20,7 +20,7 @@ from wizard.steps.github_secrets import (
     value_digest,
     variable_key,
 )
-from wizard.teardown.base import DECISION, DELETE, GONE, KEEP, TeardownOptions
+from wizard.teardown.base import DECISION, DELETE, FORGET, GONE, KEEP, TeardownOptions
 
 NAMES = (ROLE_ARN_NAME, REGION_NAME)
 
@@ -147,7 +147,8 @@ class RemoveGitHubValues(Step[ValuesGone]):
         if not changes:
             changes.append(Change(Action.NOOP, resource, "none of the wizard's names are there"))
             return self.new_plan(changes=tuple(changes), outputs={key: GONE})
+        forget = [fingerprint_key(n) for n in NAMES if n in observed.secrets]
+        forget += [variable_key(n) for n in NAMES if n in observed.variables]
         deleting = any(ch.action is Action.DELETE for ch in changes)
-        return self.new_plan(
-            changes=tuple(changes), notes=tuple(notes), outputs={key: DELETE if deleting else KEEP}
-        )
+        outputs = {key: DELETE, FORGET: " ".join(forget)} if deleting else {key: KEEP}
+        return self.new_plan(changes=tuple(changes), notes=tuple(notes), outputs=outputs)

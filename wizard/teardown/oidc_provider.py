@@ -16,6 +16,7 @@ from wizard.steps.base import Step, StepContext
 from wizard.teardown.base import (
     DECISION,
     DELETE,
+    FORGET,
     GONE,
     KEEP,
     TeardownOptions,
@@ -120,4 +121,4 @@ class RemoveOidcProvider(Step[ProviderGone]):
                 ),
             ),
         )
-        return self.new_plan(changes=(change,), outputs={key: DELETE})
+        return self.new_plan(changes=(change,), outputs={key: DELETE, FORGET: "provider_arn"})

@@ -15,6 +15,7 @@ from wizard.steps.base import Step, StepContext
 from wizard.teardown.base import (
     DECISION,
     DELETE,
+    FORGET,
     GONE,
     KEEP,
     REFUSED,
@@ -130,5 +131,6 @@ class RemoveRole(Step[RoleGone]):
             calls=tuple(calls),
         )
         return self.new_plan(
-            changes=(change,), outputs={key: DELETE, "removed_role": observed.name}
+            changes=(change,),
+            outputs={key: DELETE, "removed_role": observed.name, FORGET: "role_arn"},
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.remember import WORKFLOW_RECORD_PREFIX
 from wizard.steps.base import Status, Step, StepContext, StepResult
-from wizard.teardown.base import DECISION, DELETE, GONE, KEEP, TeardownOptions
+from wizard.teardown.base import DECISION, DELETE, FORGET, GONE, KEEP, TeardownOptions
 
 
 class WorkflowFileChangedSincePlan(Exception):
@@ -106,10 +106,13 @@ class RemoveWorkflowFile(Step[WorkflowFilesGone]):
                 "none that the wizard wrote is there; nothing to remove",
             )
             return self.new_plan(changes=(change,), outputs={key: GONE})
-        deleting = any(ch.action is Action.DELETE for ch in changes)
-        return self.new_plan(
-            changes=tuple(changes), notes=tuple(notes), outputs={key: DELETE if deleting else KEEP}
-        )
+        forget = [
+            f"{WORKFLOW_RECORD_PREFIX}{c.calls[0].params['path']}"
+            for c in changes
+            if c.action is Action.DELETE
+        ]
+        outputs = {key: DELETE, FORGET: " ".join(forget)} if forget else {key: KEEP}
+        return self.new_plan(changes=tuple(changes), notes=tuple(notes), outputs=outputs)
 
     def apply(self, ctx: StepContext, plan: StepPlan) -> StepResult:
         """A local removal, not an API call: checked again right before, then recorded in
