@@ -273,3 +273,47 @@ def test_the_workflow_file_goes_only_while_unchanged(moto: MotoServer, tmp_path:
     assert kept.exists() and not gone.exists()
     assert [c.params["path"] for c in ctx.sent] == [str(gone.resolve())]
     assert any("changed after ecr-oidc-wizard wrote it" in n.text for n in run.plans[0].notes)
+
+
+def test_an_ecr_public_repository_is_removed_through_ecr_public() -> None:
+    """moto lacks ecr-public: Stubber checks the requests."""
+    from tests.test_steps_aws import stubbed_context
+
+    ctx, stub = stubbed_context("ecr-public")
+    ctx.settings.public = True
+    arn = "arn:aws:ecr-public::123456789012:repository/onyxia-eostat"
+    stub.add_response(
+        "describe_repositories",
+        {
+            "repositories": [
+                {
+                    "repositoryArn": arn,
+                    "registryId": "123456789012",
+                    "repositoryName": REPO,
+                    "repositoryUri": "public.ecr.aws/a1b2c3d4/onyxia-eostat",
+                }
+            ]
+        },
+        {"repositoryNames": [REPO]},
+    )
+    stub.add_response(
+        "list_tags_for_resource",
+        {"tags": [{"Key": "created-by", "Value": "ecr-oidc-wizard"}]},
+        {"resourceArn": arn},
+    )
+    stub.add_response(
+        "describe_images",
+        {"imageDetails": [{"imageDigest": "sha256:" + "a" * 64}]},
+        {"repositoryName": REPO},
+    )
+    stub.add_response(
+        "delete_repository", {"repository": {}}, {"repositoryName": REPO, "force": True}
+    )
+    with stub:
+        step = next(s for s in teardown_steps(TeardownOptions(delete_images=True)) if s.number == 1)
+        plan = step.plan(ctx, step.inspect(ctx))
+        assert plan.changes[0].resource == f"ECR Public repository {REPO}"
+        assert "its 1 image" in plan.changes[0].summary
+        step.apply(ctx, plan)
+    stub.assert_no_pending_responses()
+    assert [c.service for c in ctx.sent] == ["ecr-public"]
