@@ -21,8 +21,8 @@ from screens.help import HelpScreen
 from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.plan_view import styled_lines
 from screens.widgets.state_switch import StateSwitch
-from wizard import plan_text
-from wizard.teardown.text import (
+from wizard.render import plan_text
+from wizard.render.destroy_text import (
     RETRY_DESTROY_APP,
     deletions,
     destroy_question,

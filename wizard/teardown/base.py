@@ -72,7 +72,7 @@ def decision(ctx_outputs: Mapping[str, str], number: int) -> str:
 
 def not_ours_note(what: str, number: int) -> Note:
     return Note(
-        Severity.INFO,
+        Severity.WARNING,
         f"{what} was not made by ecr-oidc-wizard (no created-by tag, no record in the answers "
         f"file), so it is left alone. To remove it anyway: --remove-unowned {KINDS[number]}.",
     )

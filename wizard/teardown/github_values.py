@@ -139,7 +139,7 @@ class RemoveGitHubValues(Step[ValuesGone]):
         if any(ch.action is Action.NOOP for ch in changes):
             notes.append(
                 Note(
-                    Severity.INFO,
+                    Severity.WARNING,
                     "What is left alone may be someone else's; to remove it anyway: "
                     "--remove-unowned github-values.",
                 )

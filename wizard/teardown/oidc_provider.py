@@ -104,7 +104,7 @@ class RemoveOidcProvider(Step[ProviderGone]):
             )
             change = Change(Action.NOOP, resource, f"kept: {len(others)} other role(s) trust it")
             note = Note(
-                Severity.INFO,
+                Severity.WARNING,
                 f"The provider is kept: role(s) {shown} trust it, and deleting it would stop "
                 "their workflows from assuming them.",
             )
