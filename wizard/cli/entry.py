@@ -22,6 +22,7 @@ from wizard.cli.common import (
     resolve,
 )
 from wizard.cli.github import add_github_arguments, add_github_commands, github_handlers
+from wizard.cli.saved_plan import absolute_path
 
 
 class ParseError(Exception):
@@ -41,7 +42,7 @@ class Parser(argparse.ArgumentParser):
 
 def _kind_named(words: Sequence[str]) -> str:
     """The JSON kind of the command named on a command line argparse refused."""
-    names = {"plan", "apply", "doctor", "explain", "verify"}
+    names = {"plan", "apply", "doctor", "explain", "verify", "destroy"}
     command = next((w for w in words if w in names), "")
     if command == "doctor":
         if "--scan" in words:
@@ -81,8 +82,24 @@ def build_parser() -> argparse.ArgumentParser:
         add_github_arguments(sub)
         sub.add_argument("--only", type=steps_list, metavar="1,2,...", help="run only these steps")
         sub.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "plan":
+            sub.add_argument(
+                "--out",
+                type=absolute_path,
+                metavar="FILE",
+                help="also save the exact plan (calls, documents, answers, and a fingerprint of "
+                "what each step found) to FILE, mode 0600, for `apply FILE`",
+            )
         if name == "apply":
             sub.add_argument("--yes", "-y", action="store_true", help="apply without asking")
+            sub.add_argument(
+                "plan_file",
+                nargs="?",
+                type=absolute_path,
+                metavar="FILE",
+                help="a plan saved with `plan --out FILE`: apply exactly its calls, or refuse "
+                "(exit 1, nothing sent) if what it was based on changed since",
+            )
     explain = commands.add_parser(
         "explain",
         help="explain an error message (aws CLI, docker push, GitHub Actions log)",
@@ -97,9 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         "error; AWS being unreachable never fails the explanation",
     )
     add_target_arguments(explain)
+    from wizard.cli.destroy import add_destroy_parser
     from wizard.cli.doctor import add_doctor_parser
 
     add_doctor_parser(commands)
+    add_destroy_parser(commands)
     add_github_commands(commands, add_target_arguments)
     from wizard.cli.sandbox import SANDBOX_COMMANDS, add_sandbox_arguments
 
@@ -150,6 +169,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
     handlers = {"plan": cmd_plan_or_apply, "apply": cmd_plan_or_apply, "explain": cmd_explain}
     handlers["doctor"] = cmd_doctor
+    from wizard.cli.destroy import cmd_destroy
+
+    handlers["destroy"] = cmd_destroy
     handlers.update(github_handlers(resolve))
     if args.command is None:
         seams: dict[str, Any] = getattr(args, "seams", None) or {}

@@ -38,7 +38,8 @@ class Drift:
         return {"step": self.step, "title": self.title, "reason": self.reason, "diff": self.diff}
 
     def lines(self) -> list[str]:
-        out = [f"✗ Step {self.step} · {self.title}: {self.reason}"]
+        head = f"Step {self.step} · {self.title}" if self.step else self.title
+        out = [f"✗ {head}: {self.reason}"]
         out += ["      " + line for line in self.diff.splitlines()]
         return out
 

@@ -26,15 +26,13 @@ def deletions(plans: Iterable[StepPlan]) -> int:
 def destroy_summary_line(plans: Sequence[StepPlan]) -> str:
     count = deletions(plans)
     kept = sum(1 for p in plans for ch in p.changes if ch.action is Action.NOOP)
+    refused = len(refusals(plans))
+    why = f" ({refused} kept on purpose: see the warnings above)" if refused else ""
     if not count:
-        return "Nothing to remove: nothing the wizard made is left, or what is left stays."
-    return f"Destroy plan: {count} to delete, {kept} left as they are."
+        return f"Nothing to remove{why or ': nothing the wizard made is left'}."
+    return f"Destroy plan: {count} to delete, {kept} left as they are{why}."
 
 
 def destroy_question(plans: Sequence[StepPlan]) -> str:
     count = deletions(plans)
     return f"Remove these {count} resource(s)? This cannot be undone."
-
-
-def refusal_lines(plans: Iterable[StepPlan]) -> list[str]:
-    return [f"! kept: {text}" for text in refusals(plans)]

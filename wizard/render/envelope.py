@@ -32,6 +32,7 @@ KINDS: Mapping[str, str] = {
     "doctor-claim": "doctor --claim (or --repo/--branch/...): whether the job may assume the role",
     "explain": "explain: the guidance for an error text (and the live view with --live)",
     "verify": "verify: the pushed images, both tags and whether they share a digest",
+    "destroy": "destroy: the removal plans, the results of the calls sent, what was kept and why",
 }
 
 
