@@ -27,11 +27,10 @@ from wizard.render.destroy_text import (
     deletions,
     destroy_question,
     destroy_summary_line,
-    refusal_lines,
 )
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from screens.host import WizardHost
     from screens.session import Session
     from wizard.runner import Run
     from wizard.steps.base import StepContext, StepResult
@@ -98,7 +97,7 @@ class UndoScreen(Screen[None]):
 
     @property
     def session(self) -> Session:
-        return cast("WizardApp", self.app).session
+        return cast("WizardHost", self.app).session
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -160,11 +159,7 @@ class UndoScreen(Screen[None]):
         if message.run.failed is not None:
             guidance.show_failure(message.run.failed, RETRY_DESTROY_APP)
         else:
-            lines += [
-                "",
-                *refusal_lines(message.run.plans),
-                destroy_summary_line(message.run.plans),
-            ]
+            lines += ["", destroy_summary_line(message.run.plans)]
         self.query_one("#undo-plan", Static).update(styled_lines(lines))
         self.refresh_bindings()
 
@@ -199,7 +194,10 @@ class UndoScreen(Screen[None]):
     def remove_worker(self, run: Run, ctx: StepContext) -> None:
         from wizard.runner import apply_run
 
-        apply_run(ctx, run, on_result=lambda r: self.post_message(self.Progress(r)))
+        def progress(result: StepResult) -> None:
+            self.post_message(self.Progress(result))
+
+        apply_run(ctx, run, on_result=progress)
         self.post_message(self.Removed(run))
 
     def on_undo_screen_progress(self, message: Progress) -> None:

@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask the six steps as plain questions and answers instead of the full-screen app "
         "(for screen readers, logs and terminals the app does not suit)",
     )
+    parser.add_argument(
+        "--undo",
+        action="store_true",
+        help="open Undo: the plan to remove what the wizard made, then removal after you "
+        "confirm (with --plain, as questions; `destroy` is the same for scripts)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, text in (
         ("plan", "show what would be created or changed, with the exact documents; writes nothing"),
@@ -192,12 +198,22 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             from wizard.cli.prompts import run_plain
 
             return run_plain(
-                settings, config_path=path, start_step=args.step, remembered=remembered, **seams
+                settings,
+                config_path=path,
+                start_step=args.step,
+                remembered=remembered,
+                undo=args.undo,
+                **seams,
             )
         from screens.launch import run_app  # lazy: the engine never imports Textual
 
         return run_app(
-            settings, config_path=path, start_step=args.step, remembered=remembered, **seams
+            settings,
+            config_path=path,
+            start_step=args.step,
+            remembered=remembered,
+            undo=args.undo,
+            **seams,
         )
     try:
         return handlers[args.command](args)

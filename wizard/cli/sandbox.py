@@ -64,7 +64,7 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
             print_lines(box.banner(), stderr=to_stderr)
             if args.command in ("doctor", "verify"):
                 seed(box, settings, stderr=to_stderr)
-            elif args.command == "destroy":
+            elif args.command == "destroy" or (args.command is None and args.undo):
                 # Recorded as `apply` records it: destroy removes what the record names.
                 seed(box, settings, stderr=to_stderr, remember_in=box.config_path)
             code = dispatch()

@@ -13,6 +13,7 @@ from wizard.steps.base import Step
 from wizard.teardown.base import (
     KINDS,
     TeardownOptions,
+    images_keeping_repository,
     kind_errors,
     records_removed,
     refusals,
@@ -41,6 +42,7 @@ def teardown_steps(options: TeardownOptions | None = None) -> tuple[Step[Any], .
 __all__ = [
     "KINDS",
     "TeardownOptions",
+    "images_keeping_repository",
     "kind_errors",
     "records_removed",
     "refusals",

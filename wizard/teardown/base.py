@@ -30,6 +30,8 @@ DECISION = "teardown:{}"
 DELETE, KEEP, GONE = "delete", "keep", "gone"
 # Outputs: why a step refused to remove what it would otherwise remove.
 REFUSED = "refused"
+# Outputs: how many images keep a repository (a face may offer --delete-images).
+IMAGES = "images"
 # Outputs: the answers file's records ([created] keys) of what a removal takes away,
 # space-separated; a face drops them once the removal is done.
 FORGET = "forget"
@@ -85,6 +87,11 @@ def records_removed(results: Iterable[Any]) -> list[str]:
         if str(result.status) == "done":
             keys += str(result.outputs.get(FORGET, "")).split()
     return keys
+
+
+def images_keeping_repository(plans: Iterable[StepPlan]) -> int:
+    """The image count of a repository kept because it holds images (0: none kept so)."""
+    return sum(int(p.outputs.get(IMAGES, "0")) for p in plans)
 
 
 def refusals(plans: Iterable[StepPlan]) -> list[str]:

@@ -19,6 +19,7 @@ from wizard.teardown.base import (
     DELETE,
     FORGET,
     GONE,
+    IMAGES,
     KEEP,
     REFUSED,
     TeardownOptions,
@@ -94,7 +95,7 @@ class RemoveEcrRepository(Step[RepositoryGone]):
             return self.new_plan(
                 changes=(change,),
                 notes=(Note(Severity.WARNING, refusal),),
-                outputs={key: KEEP, REFUSED: refusal},
+                outputs={key: KEEP, REFUSED: refusal, IMAGES: str(observed.images)},
             )
         params: dict[str, Any] = {"repositoryName": name}
         notes: tuple[Note, ...] = ()
