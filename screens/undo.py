@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Static, Switch
 
 from screens.help import HelpScreen
 from screens.widgets.guidance_panel import GuidancePanel
-from screens.widgets.plan_view import styled_lines
+from screens.widgets.hanging_lines import HangingLines
 from screens.widgets.state_switch import StateSwitch
 from wizard.render import plan_text
 from wizard.render.destroy_text import (
@@ -118,6 +118,8 @@ class UndoScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Undo"
+        # The one answer here: space flips it (and plans again).
+        self.query_one("#delete-images", Switch).focus()
         self.action_plan()
 
     # --- planning --------------------------------------------------------------------------
@@ -151,6 +153,8 @@ class UndoScreen(Screen[None]):
     def on_undo_screen_planned(self, message: Planned) -> None:
         self.busy = ""
         self.run, self.ctx = message.run, message.ctx
+        # What was removed is at the top of the plan now.
+        self.query_one("#undo-result", Static).update("")
         guidance = self.query_one(GuidancePanel)
         guidance.clear()
         lines = [*self.done, *([""] if self.done else [])]
@@ -160,7 +164,7 @@ class UndoScreen(Screen[None]):
             guidance.show_failure(message.run.failed, RETRY_DESTROY_APP)
         else:
             lines += ["", destroy_summary_line(message.run.plans)]
-        self.query_one("#undo-plan", Static).update(styled_lines(lines))
+        self.query_one("#undo-plan", Static).update(HangingLines(lines))
         self.refresh_bindings()
 
     # --- removing --------------------------------------------------------------------------
@@ -203,7 +207,7 @@ class UndoScreen(Screen[None]):
     def on_undo_screen_progress(self, message: Progress) -> None:
         if str(message.result.status) != "failed":
             self.done.append(plan_text.result_line(message.result))
-            self.query_one("#undo-result", Static).update(styled_lines(self.done))
+            self.query_one("#undo-result", Static).update(HangingLines(self.done))
 
     def on_undo_screen_removed(self, message: Removed) -> None:
         from wizard.teardown import records_removed
@@ -262,6 +266,14 @@ class UndoScreen(Screen[None]):
             return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+            # The screen below drew its navigator before the removals: show the states now.
+            from screens.widgets.navigator import StepNavigator
+
+            for navigator in self.app.screen.query(StepNavigator):
+                navigator.update_states(self.session.states)
+            detect_again = getattr(self.app.screen, "action_detect", None)
+            if callable(detect_again):
+                detect_again()
 
     def help_screen(self) -> HelpScreen:
         return HelpScreen(

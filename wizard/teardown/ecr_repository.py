@@ -104,8 +104,9 @@ class RemoveEcrRepository(Step[RepositoryGone]):
             notes = (
                 Note(
                     Severity.DANGER,
-                    f"--delete-images: the {count} in {observed.uri} are deleted with the "
-                    "repository and cannot be brought back.",
+                    f"--delete-images: the {count} in {observed.uri} "
+                    f"{'is' if observed.images == 1 else 'are'} deleted with the repository and "
+                    "cannot be brought back.",
                 ),
             )
         summary = f"delete {observed.uri}" + (f" and its {count}" if observed.images else "")
