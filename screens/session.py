@@ -127,6 +127,22 @@ class Session:
             return f"The answers could not be saved to {self.config_path}: {exc}"
         return ""
 
+    def remember_workflow(self, written: Path, text: str) -> str:
+        """Record a workflow file the wizard wrote (destroy removes it while unchanged);
+        returns a problem to show, or ""."""
+        from wizard.remember import remember_workflow_file, workflow_record
+
+        key, digest = workflow_record(written, text)
+        if self.config_path is None:
+            self.outputs[key] = self.remembered.created[key] = digest
+            return ""
+        try:
+            remember_workflow_file(self.config_path, self.remembered, written, text)
+        except OSError as exc:
+            return f"The answers could not be saved to {self.config_path}: {exc}"
+        self.outputs[key] = self.remembered.created[key]
+        return ""
+
     def remember(self, plans: Sequence[StepPlan] = ()) -> str:
         """Save the answers, what exists and the documents; returns what to tell the person
         (a problem, or that an older file's format was upgraded), or ""."""

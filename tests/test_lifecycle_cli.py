@@ -228,3 +228,23 @@ def test_destroy_refuses_bad_input_with_exit_2_and_nothing_sent(
     assert code == 2
     assert named in capsys.readouterr().err
     assert writes(moto.recorded()) == []
+
+
+def test_the_workflow_file_written_by_the_wizard_goes_with_destroy_unless_edited(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / ".git").mkdir()
+    assert main(["workflow", *GUIDE_ARGS, "--yes"]) == 0
+    written = workdir / ".github" / "workflows" / "build-eostat.yml"
+    assert written.exists()
+    assert "workflow:" in (workdir / "ecr-oidc-wizard.toml").read_text()
+    assert run(moto, "destroy", "--yes", "--only", "6") == 0
+    assert not written.exists()
+    assert "workflow:" not in (workdir / "ecr-oidc-wizard.toml").read_text()
+
+    assert main(["workflow", *GUIDE_ARGS, "--yes"]) == 0
+    written.write_text(written.read_text() + "# edited\n")
+    capsys.readouterr()
+    assert run(moto, "destroy", "--yes", "--only", "6") == 0
+    assert written.exists()
+    assert "changed after ecr-oidc-wizard wrote it" in capsys.readouterr().out

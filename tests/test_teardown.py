@@ -261,11 +261,11 @@ def test_the_workflow_file_goes_only_while_unchanged(moto: MotoServer, tmp_path:
     gone = tmp_path / "gone.yml"
     kept.write_text("name: one\n")
     gone.write_text("name: two\n")
-    from wizard.remember import WORKFLOW_RECORD_PREFIX, _digest
+    from wizard.remember import workflow_record
 
     ctx = context(moto.url)
-    ctx.outputs[f"{WORKFLOW_RECORD_PREFIX}{kept.resolve()}"] = _digest("name: one\n")
-    ctx.outputs[f"{WORKFLOW_RECORD_PREFIX}{gone.resolve()}"] = _digest("name: two\n")
+    ctx.outputs.update(dict([workflow_record(kept, "name: one\n")]))
+    ctx.outputs.update(dict([workflow_record(gone, "name: two\n")]))
     kept.write_text("name: one, edited\n")
     step = next(s for s in teardown_steps() if s.number == 6)
     run = plan_steps(ctx, [step])

@@ -71,10 +71,15 @@ def _write_document(target: Path, text: str, remembered: Remembered) -> str:
 WORKFLOW_RECORD_PREFIX = "workflow:"
 
 
+def workflow_record(written: Path, text: str) -> tuple[str, str]:
+    """The [created] key and value that record a workflow file the wizard wrote."""
+    return f"{WORKFLOW_RECORD_PREFIX}{written.resolve()}", _digest(text)
+
+
 def remember_workflow_file(path: Path, remembered: Remembered, written: Path, text: str) -> str:
     """Record a workflow file the wizard just wrote; returns what `save` reports."""
-    key = f"{WORKFLOW_RECORD_PREFIX}{written.resolve()}"
-    remembered.created[key] = _digest(text)
+    key, digest = workflow_record(written, text)
+    remembered.created[key] = digest
     return store.save(path, remembered)
 
 
