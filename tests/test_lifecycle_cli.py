@@ -248,3 +248,21 @@ def test_the_workflow_file_written_by_the_wizard_goes_with_destroy_unless_edited
     assert run(moto, "destroy", "--yes", "--only", "6") == 0
     assert written.exists()
     assert "changed after ecr-oidc-wizard wrote it" in capsys.readouterr().out
+
+
+def test_an_adopted_role_loses_the_wizard_s_policy_but_stays_unless_named(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client(moto, "iam").create_role(RoleName=ROLE, AssumeRolePolicyDocument="{}")
+    assert run(moto, "apply", "--yes", "--adopt-role") == 0
+    capsys.readouterr()
+    moto.start_recording()
+    assert run(moto, "destroy", "--yes") == 0
+    assert writes(moto.recorded()) == ["DeleteRolePolicy", "DeleteRepository"]
+    out = capsys.readouterr().out
+    assert "--remove-unowned role" in out
+    # The role still trusts the provider, so the provider stays too, and says why.
+    assert f"role(s) {ROLE} trust it" in out
+    moto.start_recording()
+    assert run(moto, "destroy", "--yes", "--remove-unowned", "role") == 0
+    assert writes(moto.recorded()) == ["DeleteRole", "DeleteOpenIDConnectProvider"]
