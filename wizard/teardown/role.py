@@ -91,14 +91,13 @@ class RemoveRole(Step[RoleGone]):
                 outputs={key: KEEP},
             )
         calls: list[Call] = []
-        push_policy_here = s.policy_name in observed.inline
-        push_policy_going = decision(ctx.outputs, 4) == DELETE
-        if push_policy_here and not push_policy_going:
-            if decision(ctx.outputs, 4) == KEEP:
-                holders = [f"inline policy {s.policy_name} (kept by the step before)"]
-            else:
+        holders: list[str] = []
+        if s.policy_name in observed.inline:
+            step_before = decision(ctx.outputs, 4)
+            if step_before == KEEP:
+                holders.append(f"inline policy {s.policy_name} (left by the step before)")
+            elif step_before != DELETE:
                 # `--only 3`: the push policy is the wizard's on the wizard's role; it goes first.
-                holders = []
                 calls.append(
                     Call(
                         "iam",
@@ -106,8 +105,6 @@ class RemoveRole(Step[RoleGone]):
                         {"RoleName": observed.name, "PolicyName": s.policy_name},
                     )
                 )
-        else:
-            holders = []
         holders += [f"inline policy {n}" for n in observed.inline if n != s.policy_name]
         holders += [f"managed policy {arn}" for arn in observed.managed]
         holders += [f"instance profile {p}" for p in observed.instance_profiles]
