@@ -3,7 +3,8 @@
 Deleting a repository deletes its images, which may be all a team has of a release; the
 wizard does that only when asked (`--delete-images`) and says how many there are. Without it
 the delete call carries no `force`, so an image pushed between the plan and the call makes ECR
-refuse (RepositoryNotEmptyException) instead of losing it.
+refuse (RepositoryNotEmptyException) instead of losing it ("If false, the repository must be
+empty": https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Removing step 3's work: the role GitHub Actions assumes.
 
 IAM deletes a role only once it has no inline policy, no attached managed policy and no
-instance profile (DeleteConflict otherwise). The wizard puts exactly one policy there, the
+instance profile (DeleteConflict otherwise; https://docs.aws.amazon.com/IAM/latest/APIReference/
+API_DeleteRole.html). The wizard puts exactly one policy there, the
 push policy; anything else was put there by someone else for a reason, so the role is kept
 and the refusal lists what holds it.
 """
