@@ -148,6 +148,15 @@ class UndoScreen(Screen[None]):
         from wizard.teardown import teardown_steps
 
         ctx = self.session.teardown_context()
+        if ctx.github is None and ctx.settings.github_repo:
+            # Step 5's secrets need a token; one found without asking anyone (none: the plan
+            # says what stays in GitHub).
+            from wizard.github_session import github_for
+
+            try:
+                ctx.github = github_for(ctx.settings, interactive=False)
+            except Exception:  # a broken keyring or gh: planned as "no token", said so
+                ctx.github = None
         self.post_message(self.Planned(plan_steps(ctx, teardown_steps(options)), ctx))
 
     def on_undo_screen_planned(self, message: Planned) -> None:
@@ -225,6 +234,24 @@ class UndoScreen(Screen[None]):
             self.notify(f"Removed: {len(undone)} step(s) undone.")
             # What is left now: nothing, or what was kept and why.
             self.action_plan()
+        self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        """A worker that failed outside the runner (which words its own failures)."""
+        from textual.worker import WorkerState
+
+        worker = event.worker
+        if worker.group != WORKER_GROUP or event.state is not WorkerState.ERROR:
+            return
+        from wizard.troubleshoot import explain_text
+
+        self.busy = ""
+        error = worker.error if worker.error is not None else RuntimeError("unknown error")
+        self.query_one("#undo-plan", Static).update(
+            HangingLines(
+                ["✗ Undo could not read or remove.", "", *explain_text(error).splitlines()]
+            )
+        )
         self.refresh_bindings()
 
     # --- the rest ----------------------------------------------------------------------------
