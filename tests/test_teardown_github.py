@@ -113,3 +113,12 @@ def test_without_a_token_nothing_is_read_and_the_plan_says_what_stays(github: Fa
     assert len(github.requests) == before
     (note,) = run.plans[0].notes
     assert "AWS_REGION, AWS_ROLE_ARN set by ecr-oidc-wizard stay" in note.text
+
+
+def test_only_the_records_of_what_goes_are_forgotten(github: FakeGitHub) -> None:
+    from wizard.teardown import records_removed
+
+    outputs = set_values(github)
+    github.set_secret(REPO, "AWS_REGION", "eu-west-3")
+    run = remove_values(github, outputs)
+    assert records_removed(run.results) == ["secret:AWS_ROLE_ARN"]

@@ -147,8 +147,14 @@ class RemoveGitHubValues(Step[ValuesGone]):
         if not changes:
             changes.append(Change(Action.NOOP, resource, "none of the wizard's names are there"))
             return self.new_plan(changes=tuple(changes), outputs={key: GONE})
-        forget = [fingerprint_key(n) for n in NAMES if n in observed.secrets]
-        forget += [variable_key(n) for n in NAMES if n in observed.variables]
+        # Only the records of what goes: a secret left alone keeps its record.
+        forget = [
+            (fingerprint_key if call.operation == "delete_secret" else variable_key)(
+                str(call.params["name"])
+            )
+            for change in changes
+            for call in change.calls
+        ]
         deleting = any(ch.action is Action.DELETE for ch in changes)
         outputs = {key: DELETE, FORGET: " ".join(forget)} if deleting else {key: KEEP}
         return self.new_plan(changes=tuple(changes), notes=tuple(notes), outputs=outputs)
