@@ -92,6 +92,8 @@ OUTPUTS = [
     ("explain", ["explain", "--json", "denied: Not Authorized"], None),
     ("verify", ["verify", "--sandbox", "--json"], 0),
     ("export", ["export", "--format", "terraform", *EXPORT_TARGET, "--json"], 0),
+    ("destroy", ["destroy", "--sandbox", "--yes", "--delete-images", "--json"], 0),
+    ("plan", ["plan", "--sandbox", "--only", "1,2", "--out", "plan.json", "--json"], 0),
 ]
 
 
@@ -130,6 +132,9 @@ BAD_INPUT = [
         "ecr_repository",
     ),
     ("plan", ["plan", "--json", "--sandbox", "--public"], None),
+    ("destroy", ["destroy", "--json", "--region", "us-east-1", "--role-name", "a b"], "role_name"),
+    ("destroy", ["destroy", "--json", "--remove-unowned", "everything"], None),
+    ("apply", ["apply", "--json", "no-such-plan.json"], None),
 ]
 
 
@@ -157,3 +162,20 @@ def test_validation_errors_name_each_field_and_rule(capsys: pytest.CaptureFixtur
     found = {(f["field"], f["rule"]) for f in document["error"]["fields"]}
     assert ("github_repo", "format") in found
     assert ("ecr_repository", "length") in found
+
+
+def test_a_saved_plan_applied_with_json_validates(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sandbox starts empty each time, so a plan saved in one is current in the next."""
+    code, saved = run_json(
+        ["plan", "--sandbox", "--only", "1,2", "--out", "p.json", "--json"], capsys
+    )
+    assert code == 0 and saved["saved"]["write_calls"] == 2
+    code, applied = run_json(
+        ["apply", "--sandbox", str(workdir / "p.json"), "--yes", "--json"], capsys
+    )
+    assert code == 0
+    assert applied["drift"] == [] and applied["plan_file"].endswith("p.json")
+    assert [r["status"] for r in applied["results"]] == ["done", "done"]
+    validate(applied, "apply")

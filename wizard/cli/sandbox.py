@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from wizard.settings import Settings
 
 EXIT_USAGE = 2
-SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify")
+SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify", "destroy")
 GITHUB_SOURCE = "simulated GitHub of the sandbox (no token needed)"
 
 
@@ -63,6 +64,9 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
             print_lines(box.banner(), stderr=to_stderr)
             if args.command in ("doctor", "verify"):
                 seed(box, settings, stderr=to_stderr)
+            elif args.command == "destroy" or (args.command is None and args.undo):
+                # Recorded as `apply` records it: destroy removes what the record names.
+                seed(box, settings, stderr=to_stderr, remember_in=box.config_path)
             code = dispatch()
             if code == 0 and _ran_workflow(args):
                 code = show_verification(args)
@@ -84,7 +88,8 @@ def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
     args.config = box.config_path
     args.profile = None
     args.endpoint_url = box.url
-    if args.command in ("plan", "apply") and not getattr(args, "only", None):
+    saved_plan = getattr(args, "plan_file", None) is not None
+    if args.command in ("plan", "apply") and not getattr(args, "only", None) and not saved_plan:
         args.only = [1, 2, 3, 4, 5, 6]
     settings, _, _ = resolve(args)
     settings = settings.merged(github_overrides(args))
@@ -116,8 +121,11 @@ def show_verification(args: argparse.Namespace) -> int:
     return verify_command(settings, public_uri=remembered.created.get("repository_uri", ""))
 
 
-def seed(box: Sandbox, settings: Settings, *, stderr: bool = False) -> None:
-    """`doctor` and `verify` need something to look at: do the six steps first, quietly."""
+def seed(
+    box: Sandbox, settings: Settings, *, stderr: bool = False, remember_in: Path | None = None
+) -> None:
+    """`doctor`, `verify` and `destroy` need something to look at: do the six steps first,
+    quietly (and, for `destroy`, remember them in `remember_in` as `apply` would)."""
     from wizard.cli.common import print_lines
     from wizard.github_session import attach_github
     from wizard.render.plan_text import result_line
@@ -128,7 +136,7 @@ def seed(box: Sandbox, settings: Settings, *, stderr: bool = False) -> None:
     print_lines(
         [
             "SANDBOX · doing steps 1–6 first (as `apply --sandbox --yes` would), so there is "
-            "something to check:"
+            f"something to {'remove' if remember_in is not None else 'check'}:"
         ],
         stderr=stderr,
     )
@@ -138,6 +146,11 @@ def seed(box: Sandbox, settings: Settings, *, stderr: bool = False) -> None:
     run = plan_steps(ctx, steps)
     if run.failed is None:
         apply_run(ctx, run)
+    if remember_in is not None:
+        from wizard.remember import remember
+        from wizard.settings import load
+
+        remember(remember_in, load(remember_in), ctx.settings, ctx.outputs, run.plans)
     lines = [f"  {result_line(result)}" for result in run.results]
     failed = run.failed
     if failed is not None:

@@ -564,6 +564,56 @@ CASES: tuple[Case, ...] = (
         ),
         match=((r"was not created by ecr-oidc-wizard",),),
     ),
+    # --- destroy ------------------------------------------------------------------------------
+    Case(
+        id="role-delete-conflict",
+        title="IAM will not delete the role while something is attached to it",
+        cause=(
+            "DeleteRole fails with DeleteConflict while the role still has an inline policy, an "
+            "attached managed policy or an instance profile. Something was added to role "
+            "{role_name} after destroy planned (its plan checks for them)."
+        ),
+        fix=(
+            "See what the role holds now; if it should go, remove those first (they were not "
+            "put there by the wizard), then run destroy again. What was removed before stays "
+            "removed."
+        ),
+        commands=(
+            "aws iam list-role-policies --role-name {role_name}",
+            "aws iam list-attached-role-policies --role-name {role_name}",
+            "aws iam list-instance-profiles-for-role --role-name {role_name}",
+            "ecr-oidc-wizard destroy",
+        ),
+        match=((_words("DeleteConflict", "DeleteConflictException"),),),
+    ),
+    Case(
+        id="repository-not-empty",
+        title="ECR will not delete a repository that holds images",
+        cause=(
+            "DeleteRepository without force fails with RepositoryNotEmptyException: an image "
+            "was pushed to {ecr_repository} after destroy planned (a workflow run, perhaps)."
+        ),
+        fix=(
+            "List the images and copy what you need. Then run destroy again: it shows the "
+            "count, and --delete-images deletes them with the repository."
+        ),
+        commands=(
+            "aws ecr list-images --repository-name {ecr_repository} --region {region}",
+            "ecr-oidc-wizard destroy --delete-images",
+        ),
+        match=((_words("RepositoryNotEmptyException"),),),
+    ),
+    Case(
+        id="workflow-file-changed",
+        title="The workflow file changed after destroy planned",
+        cause=(
+            "Someone (or an editor, or a git checkout) changed the workflow file between the "
+            "plan and its removal, so it was left as it is."
+        ),
+        fix="Look at the file; run destroy again to plan with what it holds now.",
+        commands=("git status", "ecr-oidc-wizard destroy --only 6"),
+        match=((r"changed since the plan was made; it was left as it is",),),
+    ),
     Case(
         id="limit-exceeded",
         title="An AWS quota was reached",
