@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from wizard.plan import StepPlan
 from wizard.steps.base import Status, Step, StepContext, StepResult, user_values
+
+T = TypeVar("T")
+# How one step's inspect-and-plan is attempted: once, or again after a throttling error.
+Attempt = Callable[[Callable[[], StepPlan]], StepPlan]
+# How one step's plan is applied (a run of many repositories retries a throttled step).
+ApplyStep = Callable[[Step[Any], StepContext, StepPlan], StepResult]
+
+
+def _once(work: Callable[[], T]) -> T:
+    return work()
+
+
+def _apply(step: Step[Any], ctx: StepContext, plan: StepPlan) -> StepResult:
+    return step.apply(ctx, plan)
 
 
 @dataclass
@@ -61,12 +75,13 @@ def describe_error(exc: BaseException) -> str:
     return text if len(text) < 2000 else text[:2000] + " ..."
 
 
-def plan_steps(ctx: StepContext, steps: Iterable[Step[Any]]) -> Run:
+def plan_steps(ctx: StepContext, steps: Iterable[Step[Any]], attempt: Attempt | None = None) -> Run:
     """Inspect and plan each step; stops at the first that cannot be inspected."""
     run = Run()
+    tries: Attempt = attempt or _once
     for step in steps:
         try:
-            plan = step.plan(ctx, step.inspect(ctx))
+            plan = tries(lambda step=step: step.plan(ctx, step.inspect(ctx)))  # type: ignore[misc]
         except Exception as exc:
             run.planned.append(Planned(step, failure=failure(step, ctx, exc, len(ctx.sent))))
             break
@@ -79,6 +94,7 @@ def apply_run(
     ctx: StepContext,
     run: Run,
     on_result: Callable[[StepResult], None] | None = None,
+    apply_step: ApplyStep = _apply,
 ) -> list[StepResult]:
     """Apply every planned step in order; the first failure stops the rest (they are skipped)."""
     stopped = False
@@ -90,7 +106,7 @@ def apply_run(
         else:
             start = len(ctx.sent)
             try:
-                result = item.step.apply(ctx, item.plan)
+                result = apply_step(item.step, ctx, item.plan)
             except Exception as exc:
                 result = failure(item.step, ctx, exc, start)
             # A step may also report failure without raising (a workflow run that failed).
