@@ -22,6 +22,7 @@ from wizard.cli.common import (
     resolve,
 )
 from wizard.cli.github import add_github_arguments, add_github_commands, github_handlers
+from wizard.cli.manifest import add_manifest_arguments
 
 
 class ParseError(Exception):
@@ -41,7 +42,7 @@ class Parser(argparse.ArgumentParser):
 
 def _kind_named(words: Sequence[str]) -> str:
     """The JSON kind of the command named on a command line argparse refused."""
-    names = {"plan", "apply", "doctor", "explain", "verify"}
+    names = {"plan", "apply", "doctor", "explain", "verify", "rollout"}
     command = next((w for w in words if w in names), "")
     if command == "doctor":
         if "--scan" in words:
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_target_arguments(sub)
         add_github_arguments(sub)
         sub.add_argument("--only", type=steps_list, metavar="1,2,...", help="run only these steps")
+        add_manifest_arguments(sub)
         sub.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "apply":
             sub.add_argument("--yes", "-y", action="store_true", help="apply without asking")
@@ -103,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_doctor_parser(commands)
     add_export_parser(commands, add_target_arguments)
     add_github_commands(commands, add_target_arguments)
+    from wizard.cli.rollout import add_rollout_parser
+
+    add_rollout_parser(commands, add_target_arguments)
     from wizard.cli.sandbox import SANDBOX_COMMANDS, add_sandbox_arguments
 
     add_sandbox_arguments(parser, top=True)
@@ -123,6 +128,9 @@ def _keep_options_given_before_the_command(
         for action in sub._actions:
             if action.option_strings and action.dest in top and action.dest != "help":
                 action.default = argparse.SUPPRESS
+            if isinstance(action, argparse._SubParsersAction):
+                # `rollout plan`: the same holds one level down.
+                _keep_options_given_before_the_command(parser, action.choices.values())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,6 +162,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     handlers = {"plan": cmd_plan_or_apply, "apply": cmd_plan_or_apply, "explain": cmd_explain}
     handlers["doctor"] = cmd_doctor
     handlers["export"] = cmd_export
+    from wizard.cli.rollout import cmd_rollout
+
+    handlers["rollout"] = cmd_rollout
     handlers.update(github_handlers(resolve))
     if args.command is None:
         seams: dict[str, Any] = getattr(args, "seams", None) or {}

@@ -50,12 +50,14 @@ class State(StrEnum):
 
 @dataclass(frozen=True)
 class Progress:
-    """One repository (or the provider, key "") moved to `state` at `step`."""
+    """One repository (or the provider, key "") moved to `state` at `step`. `final` marks the
+    repository's outcome for this phase: all of its units (its own and its role's) are done."""
 
     key: str
     step: int
     state: State
     detail: str = ""
+    final: bool = False
 
 
 ProgressFn = Callable[[Progress], None]
@@ -216,11 +218,17 @@ def build_run(manifest: Manifest, aws: Aws) -> ManifestRun:
 
 
 class _Reporter:
-    """Progress callbacks come from many threads; faces get them one at a time."""
+    """Progress callbacks come from many threads; faces get them one at a time. It also tells
+    when a repository's last unit is done, with the repository's outcome."""
 
-    def __init__(self, on_progress: ProgressFn | None) -> None:
+    def __init__(self, on_progress: ProgressFn | None, run: ManifestRun) -> None:
         self._on_progress = on_progress
         self._lock = threading.Lock()
+        self._run = run
+        self._entries = {e.key: e for e in run.manifest.entries}
+        self._left: dict[str, int] = {PROVIDER_KEY: 1}
+        for entry in run.manifest.entries:
+            self._left[entry.key] = 2  # its repository unit and its role's unit
 
     def __call__(self, unit: Unit, step: int, state: State, detail: str = "") -> None:
         if self._on_progress is None:
@@ -228,6 +236,28 @@ class _Reporter:
         with self._lock:
             for key in unit.keys:
                 self._on_progress(Progress(key, step, state, detail))
+
+    def finished(self, unit: Unit) -> None:
+        """`unit` is done for this phase: announce each repository it completes."""
+        with self._lock:
+            for key in unit.keys:
+                self._left[key] -= 1
+                if self._left[key] or self._on_progress is None:
+                    continue
+                if key == PROVIDER_KEY:
+                    failed = unit.failed
+                    state = State.FAILED if failed else _unit_state(unit)
+                    self._on_progress(Progress(key, 2, state, failed.error if failed else "", True))
+                    continue
+                outcome = self._run.outcome(self._entries[key])
+                detail = outcome.failure.error if outcome.failure is not None else ""
+                self._on_progress(Progress(key, 0, outcome.state, detail, True))
+
+
+def _unit_state(unit: Unit) -> State:
+    if not unit.applied:
+        return State.PLANNED if unit.run.has_changes else State.NO_CHANGE
+    return State.DONE if any(r.status is Status.DONE for r in unit.run.results) else State.UNCHANGED
 
 
 def plan_manifest(
@@ -240,7 +270,7 @@ def plan_manifest(
 ) -> ManifestRun:
     """Inspect and plan every unit (reads only), `concurrency` at a time."""
     run = build_run(manifest, aws)
-    report = _Reporter(on_progress)
+    report = _Reporter(on_progress, run)
     retry = backoff or Backoff()
     # Every unit needs the account; ask once before the threads start.
     aws.identity()
@@ -260,6 +290,7 @@ def plan_manifest(
         else:
             state = State.PLANNED if unit.run.has_changes else State.NO_CHANGE
             report(unit, last.step.number if last else 0, state)
+        report.finished(unit)
 
     _each(plan_unit, run.units, concurrency)
     return run
@@ -274,10 +305,16 @@ def apply_manifest(
 ) -> ManifestRun:
     """Apply the planned units: the provider first (every role trusts it), then repositories and
     roles together, `concurrency` at a time. A failed unit stops only its own later steps."""
-    report = _Reporter(on_progress)
+    report = _Reporter(on_progress, run)
     retry = backoff or Backoff()
 
     def apply_unit(unit: Unit) -> None:
+        try:
+            _apply_unit(unit)
+        finally:
+            report.finished(unit)
+
+    def _apply_unit(unit: Unit) -> None:
         if unit.failed is not None:
             return  # could not be planned: reported already, nothing to send
         report(unit, unit.steps[0].number, State.APPLYING)
@@ -300,7 +337,12 @@ def apply_manifest(
         for unit in run.roles.values():
             _skip(unit, f"not applied: the OIDC provider step failed ({blocked.error})")
             report(unit, 3, State.SKIPPED, "the OIDC provider step failed")
-    _each(apply_unit, [*run.repositories.values(), *run.roles.values()], concurrency)
+    pending = [*run.repositories.values()]
+    pending += [u for u in run.roles.values() if blocked is None]
+    if blocked is not None:
+        for unit in run.roles.values():
+            report.finished(unit)
+    _each(apply_unit, pending, concurrency)
     return run
 
 

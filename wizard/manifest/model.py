@@ -96,6 +96,15 @@ def has_repositories(path: Path) -> bool:
     return bool(data.get("repositories"))
 
 
+def manifest_source(given: Path | None, config: Path | None) -> Path | None:
+    """The manifest a run uses: the one given, or the answers file when it lists repositories."""
+    if given is not None:
+        return given
+    if config is not None and config.is_file() and has_repositories(config):
+        return config
+    return None
+
+
 def load_manifest(path: Path, overrides: dict[str, Any] | None = None) -> Manifest:
     """Read and check a manifest; `overrides` (flags) apply to the shared answers."""
     try:

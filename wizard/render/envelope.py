@@ -33,6 +33,8 @@ KINDS: Mapping[str, str] = {
     "explain": "explain: the guidance for an error text (and the live view with --live)",
     "verify": "verify: the pushed images, both tags and whether they share a digest",
     "export": "export: the CloudFormation or Terraform text, where it was written, WIDE markers",
+    "manifest": "plan/apply --manifest: each repository's plan, results, state and failure",
+    "rollout": "rollout plan/apply: the stack set's plan, its operations and failed instances",
 }
 
 

@@ -140,7 +140,10 @@ def rollout_errors(spec: RolloutSpec) -> list[FieldError]:
     if not spec.regions:
         errors.append(_error("regions", "--regions", "", "name at least one region."))
     for value in spec.regions:
-        errors += region_errors(value)
+        errors += [
+            _error("regions", "--regions", value, e.message.split(": ", 1)[-1])
+            for e in region_errors(value)
+        ]
     for value in (*spec.accounts, *spec.existing_provider_accounts):
         errors += [
             _error("accounts", "--accounts", value, e.message.split(": ", 1)[-1])

@@ -18,6 +18,11 @@ from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
 
 PUSH_POLICY_NAME = "push policy"
+# Said when step 4 is planned before step 3 made the role; a run that plans both may drop it.
+ROLE_MISSING_NOTE = (
+    "Role {role} does not exist yet: step 3 creates it. Applying this step on its own fails "
+    "until then."
+)
 _ROLE_MISSING = re.compile(r"role (?:with name )?\S+ (?:not found|cannot be found)", re.IGNORECASE)
 
 
@@ -139,8 +144,7 @@ class PushPolicyStep(Step[PushPolicyState]):
             notes = (
                 Note(
                     Severity.WARNING,
-                    f"Role {s.role_name} does not exist yet: step 3 creates it. Applying this "
-                    "step on its own fails until then.",
+                    ROLE_MISSING_NOTE.format(role=s.role_name),
                 ),
                 *notes,
             )
