@@ -19,11 +19,13 @@ def run_app(
     github: Any = None,
     github_source: str = "",
     banner: str = "",
+    manifest: Any = None,
 ) -> int:
     """Open the full-screen wizard at the welcome screen, or at `start_step` (1-6).
 
     `github` is an injected GitHub seam (the sandbox's simulation), used instead of looking
-    for a token; `banner` replaces the title (the sandbox says SANDBOX there)."""
+    for a token; `banner` replaces the title (the sandbox says SANDBOX there). With a
+    `manifest` (wizard.manifest.model.Manifest) it opens the list of its repositories."""
     from screens.app import WizardApp
     from screens.session import Session
 
@@ -36,7 +38,8 @@ def run_app(
         github=github,
         token_source=github_source if github is not None else "",
     )
-    start = str(start_step) if start_step else "welcome"
+    session.manifest = manifest
+    start = "repositories" if manifest is not None else str(start_step or "") or "welcome"
     app = WizardApp(session, start=start)
     if banner:
         app.title = banner

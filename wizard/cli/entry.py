@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from wizard import __version__
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_target_arguments(parser)
     parser.add_argument(
         "--step", type=int, choices=range(1, 7), metavar="N", help="open the wizard at step N"
+    )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        metavar="FILE",
+        help="open the list of a manifest's repositories (an answers file with [[repositories]])",
     )
     parser.add_argument(
         "--plain",
@@ -178,9 +185,21 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return EXIT_OK
         try:
             settings, remembered, path = resolve(args)
+            from wizard.cli.manifest import load, manifest_path
+
+            many = manifest_path(args)
+            manifest = load(args, many) if many is not None else None
         except UsageError as exc:
             print_lines([str(exc)], stderr=True)
             return EXIT_USAGE
+        if manifest is not None and args.plain:
+            from wizard.cli.manifest import run_plain_manifest
+
+            return run_plain_manifest(manifest)
+        if manifest is not None:
+            from screens.launch import run_app
+
+            return run_app(settings, config_path=path, manifest=manifest, **seams)
         if args.plain:
             from wizard.cli.prompts import run_plain
 

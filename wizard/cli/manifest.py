@@ -82,20 +82,6 @@ def load(args: argparse.Namespace, path: Path) -> Any:
     return manifest
 
 
-def session_for(manifest: Any, concurrency: int) -> Any:
-    """One session for the run; adaptive retries slow the client down when AWS throttles."""
-    from wizard.aws import Aws
-
-    s = manifest.shared
-    return Aws(
-        profile=s.profile,
-        region=s.region,
-        endpoint_url=s.endpoint_url,
-        retry_mode="adaptive",
-        max_pool_connections=concurrency + 2,
-    )
-
-
 class ProgressPrinter:
     """A line as each repository's outcome is known (and when AWS throttles), with a counter:
     plain lines, so logs and screen readers follow it as well as a terminal."""
@@ -117,7 +103,12 @@ class ProgressPrinter:
 
 
 def cmd_manifest(args: argparse.Namespace, path: Path) -> int:
-    from wizard.manifest.engine import DEFAULT_CONCURRENCY, apply_manifest, plan_manifest
+    from wizard.manifest.engine import (
+        DEFAULT_CONCURRENCY,
+        apply_manifest,
+        plan_manifest,
+        session_for,
+    )
     from wizard.render import manifest_text
 
     applying = args.command == "apply"
@@ -185,3 +176,36 @@ def _confirm(run: Any) -> bool:
         question = "This plan WIDENS access (see the notes marked !!). Apply anyway?"
     answer = input(f"{question} [y/N] ").strip().lower()
     return answer in ("y", "yes")
+
+
+def run_plain_manifest(manifest: Any, *, asker: Any = None) -> int:
+    """The plain prompts' face of a manifest: the plan as lines, one question, a line per
+    repository as it finishes, the results as a plain table; no redraws, no colour-only
+    signals. 0 done or nothing to do, 1 a repository failed, 130 on Ctrl-C."""
+    from wizard.cli.prompts import QuestionaryAsker
+    from wizard.manifest.engine import apply_manifest, plan_manifest, session_for
+    from wizard.render import manifest_text
+
+    ask = asker or QuestionaryAsker()
+    total = len(manifest.entries)
+    aws = session_for(manifest)
+    try:
+        print_lines([f"Planning {total} repositories (reads only)…"])
+        run = plan_manifest(manifest, aws, on_progress=ProgressPrinter(total, phase="plan"))
+        print_lines(manifest_text.plan_lines(run))
+        if run.has_changes:
+            question = f"Apply these changes to {total} repositories?"
+            if run.widens_access:
+                question = "This plan WIDENS access (see the notes marked !!). Apply anyway?"
+            if not ask.confirm(question, False):
+                print_lines(["Nothing was applied."])
+                return EXIT_OK
+            apply_manifest(run, on_progress=ProgressPrinter(total, phase="apply"))
+            print_lines(["", *manifest_text.table_lines(run), manifest_text.counts_line(run)])
+    except (KeyboardInterrupt, EOFError):
+        print_lines(["Interrupted. What was done is kept; run the same command again to finish."])
+        return 130
+    failures = manifest_text.failure_lines(run)
+    if failures:
+        print_lines(failures)
+    return EXIT_FAILED if run.failed else EXIT_OK

@@ -198,6 +198,21 @@ def _context(settings: Any, aws: Aws, members: tuple[Any, ...] = ()) -> StepCont
     return StepContext(settings=settings, aws=aws, members=members if len(members) > 1 else ())
 
 
+def session_for(manifest: Manifest, concurrency: int = DEFAULT_CONCURRENCY) -> Aws:
+    """One AWS session for the run, shared by its threads: botocore's adaptive retries slow the
+    client down when AWS throttles, and each thread gets its own connection."""
+    from wizard.aws import Aws
+
+    s = manifest.shared
+    return Aws(
+        profile=s.profile,
+        region=s.region,
+        endpoint_url=s.endpoint_url,
+        retry_mode="adaptive",
+        max_pool_connections=concurrency + 2,
+    )
+
+
 def build_run(manifest: Manifest, aws: Aws) -> ManifestRun:
     first = manifest.entries[0].settings
     provider = Unit("OIDC provider", _context(first, aws), (OidcProviderStep(),), (PROVIDER_KEY,))
