@@ -119,3 +119,35 @@ def test_rollout_plan_apply_and_rerun_from_the_command_line(
     assert document["result"] is None
     assert document["plan"]["calls"] == []
     assert writes(moto.recorded()) == []
+
+
+class Answers:
+    """The plain prompts' questions, answered from a list; records what was asked."""
+
+    def __init__(self, *confirms: bool) -> None:
+        self.confirms = list(confirms)
+        self.asked: list[str] = []
+
+    def confirm(self, message: str, default: bool) -> bool:
+        self.asked.append(message)
+        return self.confirms.pop(0)
+
+
+def test_plain_prompts_ask_once_then_print_a_line_per_repository_and_the_table(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.cli.manifest import load, run_plain_manifest
+
+    path = manifest_file(workdir, 2)
+    args = type("Args", (), {"profile": None, "region": None, "endpoint_url": moto.url})()
+    asker = Answers(True)
+    assert run_plain_manifest(load(args, path), asker=asker) == 0
+    out, err = capsys.readouterr()
+    assert asker.asked == ["Apply these changes to 2 repositories?"]
+    assert "apply [2/2] ✓ done" in err
+    assert "GitHub repository  ECR repository  role" in out
+    assert "acme/svc-1         acme/svc-1      GitHubActionsSvc1Push  ✓ done" in out
+    no = Answers(False)
+    moto.reset()
+    assert run_plain_manifest(load(args, path), asker=no) == 0
+    assert "Nothing was applied." in capsys.readouterr().out

@@ -19,6 +19,7 @@ from wizard.plan import Action, Call, Note, Severity
 from wizard.policies import ISSUER
 from wizard.rollout.model import SELF_MANAGED, SERVICE_MANAGED, RolloutSpec
 from wizard.steps.aws_errors import error_code
+from wizard.tags import aws_tags
 
 if TYPE_CHECKING:
     from wizard.aws import Aws
@@ -255,7 +256,7 @@ def plan_rollout(
             "Parameters": api_parameters,
             "Capabilities": CAPABILITIES,
             "PermissionModel": spec.permission_model,
-            "Tags": [{"Key": "created-by", "Value": "ecr-oidc-wizard"}],
+            "Tags": aws_tags(),
             **_permission_params(spec),
         }
         calls.append(Call("cloudformation", "create_stack_set", params))
