@@ -91,8 +91,10 @@ class RepositoriesScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"Repositories ({len(self.manifest.entries)})"
         table = self.query_one(DataTable)
+        # The state column fits its longest word from the start: rows change state in place.
+        widest = max(len(f"{mark} {state}") for state, mark in manifest_text.STATE_MARK.items())
         for label in COLUMNS:
-            table.add_column(label, key=label)
+            table.add_column(label, key=label, width=widest if label == "state" else None)
         for entry in self.manifest.entries:
             s = entry.settings
             table.add_row(

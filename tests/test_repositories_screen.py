@@ -67,3 +67,9 @@ async def test_a_failed_repository_shows_its_guidance_on_its_row(moto: MotoServe
         text = str(detail.render())
         assert "was not created by ecr-oidc-wizard" in text
         assert "→ " in text  # the catalogue's guidance
+
+
+def test_repositories_snapshot_after_planning(snap_compare: Any, moto: MotoServer) -> None:
+    """Fixed size, fixed data (moto's account, three repositories), blink off."""
+    app = repositories_app(moto.url)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=settle)
