@@ -151,3 +151,13 @@ def test_plain_prompts_ask_once_then_print_a_line_per_repository_and_the_table(
     moto.reset()
     assert run_plain_manifest(load(args, path), asker=no) == 0
     assert "Nothing was applied." in capsys.readouterr().out
+
+
+def test_a_manifest_applies_in_the_sandbox_without_a_workflow_to_verify(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = Path(__file__).resolve().parent.parent / "examples" / "repositories.toml"
+    code, out, _ = run(["apply", "--sandbox", "--manifest", str(example), "--yes"], capsys)
+    assert code == 0
+    assert "4 repositories: 4 done" in out
+    assert "Verification" not in out
