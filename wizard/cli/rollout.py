@@ -29,6 +29,18 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 300:
+        raise argparse.ArgumentTypeError(
+            f"--poll-seconds takes a number of seconds from 0 to 300; got {text!r}"
+        )
+    return value
+
+
 def add_rollout_parser(commands: Any, add_target_arguments: Any) -> None:
     text = "roll the setup out to many accounts and regions with CloudFormation StackSets"
     rollout = commands.add_parser("rollout", help=text, description=text)
@@ -89,7 +101,7 @@ def add_rollout_parser(commands: Any, add_target_arguments: Any) -> None:
         )
         how.add_argument(
             "--poll-seconds",
-            type=float,
+            type=_seconds,
             default=5.0,
             metavar="S",
             help="how often to ask CloudFormation how the operation goes (default 5)",
