@@ -272,3 +272,103 @@ def test_a_failed_instance_shows_its_reason_and_guidance(moto: MotoServer) -> No
     assert "already exists" in failure.reason
     assert failure.guidance[0].case == "stackset-provider-exists"
     assert "--existing-provider-accounts 222222222222" in " ".join(failure.guidance[0].commands)
+
+
+# --- Planning from a given state (pure) -------------------------------------------------------
+
+
+def _template() -> str:
+    from wizard.export.cloudformation import render_cloudformation
+
+    return render_cloudformation(guide_settings())
+
+
+def _state(*instances: Any, **changes: Any) -> Any:
+    from wizard.rollout.plan import StackSetState, template_parameters
+
+    template = _template()
+    values: dict[str, Any] = {
+        "exists": True,
+        "permission_model": "SELF_MANAGED",
+        "template_body": template,
+        "parameters": template_parameters(template),
+        "instances": tuple(instances),
+    }
+    values.update(changes)
+    return StackSetState(**values)
+
+
+def test_an_outdated_instance_is_updated_with_its_reason_and_the_rest_left() -> None:
+    from wizard.rollout.plan import Instance, plan_rollout
+
+    state = _state(
+        Instance("111111111111", "us-east-1", "CURRENT"),
+        Instance("222222222222", "us-east-1", "OUTDATED", "User Initiated"),
+    )
+    plan = plan_rollout(spec(), state, _template())
+    assert plan.stack_set_action is Action.NOOP
+    assert [(c.account, c.action) for c in plan.instances] == [
+        ("111111111111", "no change"),
+        ("222222222222", "update"),
+    ]
+    assert plan.instances[1].why == "was OUTDATED: User Initiated"
+    assert [c.operation for c in plan.calls] == ["update_stack_instances"]
+    assert plan.calls[0].params["Accounts"] == ["222222222222"]
+
+
+def test_each_operation_names_exactly_the_missing_account_and_region_pairs() -> None:
+    from wizard.rollout.plan import Instance, plan_rollout
+
+    wanted = spec(regions=("us-east-1", "eu-west-1"))
+    # 111... lacks only eu-west-1; 222... lacks both: one call would create 111... twice.
+    state = _state(Instance("111111111111", "us-east-1", "CURRENT"))
+    plan = plan_rollout(wanted, state, _template())
+    pairs = sorted((tuple(c.params["Accounts"]), tuple(c.params["Regions"])) for c in plan.calls)
+    assert pairs == [
+        (("111111111111",), ("eu-west-1",)),
+        (("222222222222",), ("us-east-1", "eu-west-1")),
+    ]
+
+
+def test_a_different_permission_model_is_refused() -> None:
+    from wizard.rollout.plan import plan_rollout
+
+    state = _state(permission_model="SERVICE_MANAGED")
+    with pytest.raises(ValueError, match="permission model cannot change"):
+        plan_rollout(spec(), state, _template())
+
+
+def test_an_operation_still_running_at_the_deadline_is_reported_not_waited_for(
+    moto: MotoServer,
+) -> None:
+    """moto ends every operation at once: a running one is stubbed."""
+    aws = session(moto.url)
+    plan = prepare(aws, spec(), guide_settings())
+    now = datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC)
+    ticks = iter(range(0, 1000, 30))
+    with Stubber(aws.cloudformation) as stub:
+        stub.add_response("create_stack_set", {"StackSetId": "ecr-oidc-wizard:1"})
+        stub.add_response("create_stack_instances", {"OperationId": "op-2"})
+        for _ in range(2):
+            stub.add_response(
+                "describe_stack_set_operation",
+                {
+                    "StackSetOperation": {
+                        "OperationId": "op-2",
+                        "Status": "RUNNING",
+                        "CreationTimestamp": now,
+                    }
+                },
+            )
+            stub.add_response("list_stack_set_operation_results", {"Summaries": []})
+        result = apply_rollout(
+            aws,
+            plan,
+            poll_seconds=30,
+            timeout_seconds=45,
+            sleep=lambda s: None,
+            clock=lambda: float(next(ticks)),
+        )
+    assert not result.ok
+    assert "op-2 was still running after 45 s" in result.still_running
+    assert "describe-stack-set-operation" in result.still_running
