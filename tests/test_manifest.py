@@ -166,6 +166,8 @@ def test_one_role_for_several_repositories_admits_each_exactly(moto: MotoServer)
     # Shared by three, the role is created once.
     assert run.roles["githubactionsshared"].ctx.sent[0].operation == "create_role"
     assert len(run.roles["githubactionsshared"].ctx.sent) == 2
+    # And a re-run finds the shared documents as planned: nothing to send.
+    assert not plan_manifest(manifest, session(moto.url), backoff=NO_WAIT).has_changes
 
 
 def test_a_shared_trust_policy_past_the_limit_fails_alone_and_says_so(moto: MotoServer) -> None:
