@@ -372,3 +372,18 @@ def test_an_operation_still_running_at_the_deadline_is_reported_not_waited_for(
     assert not result.ok
     assert "op-2 was still running after 45 s" in result.still_running
     assert "describe-stack-set-operation" in result.still_running
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["\x1b[2J\x1b[H", "\x1b]0;retitled\x07", "\x9b31m", "\x1b]8;;http://x\x1b\\", "\x07\x08\r"],
+)
+def test_a_reason_from_aws_is_printed_without_control_sequences(hostile: str) -> None:
+    from wizard.render.rollout_text import result_lines
+    from wizard.rollout.follow import InstanceFailure, RolloutResult
+
+    reason = f"Resource handler returned message: {hostile}denied"
+    result = RolloutResult(failures=[InstanceFailure("111111111111", "us-east-1", reason, ())])
+    text = "\n".join(result_lines(result))
+    assert "Resource handler returned message: " in text
+    assert not any((ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F for ch in text)
