@@ -6,15 +6,15 @@ or a single re-run step needs no retyping; command-line flags override it.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+
+from wizard.iam.issuer import Issuer, choose_issuer
+from wizard.safe_write import write_new_then_rename
 
 CONFIG_NAME = "ecr-oidc-wizard.toml"
 CONFIG_VERSION = 1
@@ -72,6 +72,11 @@ class Settings:
     # GitHub side (steps 5-6)
     # Empty means api.github.com (or GITHUB_API_URL); GHES is https://HOST/api/v3.
     github_api_url: str = ""
+    # The OIDC issuer of the workflow's tokens. Empty means the one the API URL implies
+    # (github.com, GHES's https://HOST/_services/token, GHE.com's token.actions.SUB.ghe.com);
+    # an enterprise's unique issuer (https://token.actions.githubusercontent.com/SLUG) is
+    # given here, since a repository's token cannot read that enterprise setting.
+    issuer: str = ""
     # Where the role ARN and region go: Actions "secrets" (the guide) or "variables" (they are
     # not secret, and variables are not masked in logs).
     github_values_as: str = "secrets"
@@ -104,6 +109,11 @@ class Settings:
         return Settings.from_dict(data)
 
     @property
+    def oidc_issuer(self) -> Issuer:
+        """The chosen issuer; raises ValueError when `issuer` or `github_api_url` is invalid."""
+        return choose_issuer(self.issuer, self.github_api_url)
+
+    @property
     def owner(self) -> str:
         return self.github_repo.split("/", 1)[0]
 
@@ -120,6 +130,8 @@ class Remembered:
     created: dict[str, str] = field(default_factory=dict)
     # The format the file was read in; saving writes CONFIG_VERSION, and says so when it differs.
     format_version: int = CONFIG_VERSION
+    # One-run answers found in the file and not used (see ONE_RUN_ANSWERS).
+    ignored: tuple[str, ...] = ()
 
 
 def load(path: Path) -> Remembered:
@@ -147,6 +159,10 @@ def load(path: Path) -> Remembered:
     created = data.get("created", {})
     if not isinstance(answers, dict) or not isinstance(created, dict):
         raise ConfigError(f"{path}: [answers] and [created] must be tables; it was left as it is.")
+    # One-run answers are never taken from a file: a planted `adopt_role = true` must not make
+    # a later run take over a role, nor a planted endpoint send it to another server.
+    ignored = sorted(k for k in answers if k in ONE_RUN_ANSWERS)
+    answers = {k: v for k, v in answers.items() if k not in ONE_RUN_ANSWERS}
     try:
         settings = Settings.from_dict(answers)
     except (ConfigError, TypeError) as exc:
@@ -155,6 +171,7 @@ def load(path: Path) -> Remembered:
         settings=settings,
         created={str(k): str(v) for k, v in created.items()},
         format_version=version,
+        ignored=tuple(ignored),
     )
 
 
@@ -180,13 +197,5 @@ def save(path: Path, remembered: Remembered) -> str:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Atomic and 0600 from the first byte; the temporary name is unpredictable."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Atomic and 0600 from the first byte, never through a link (see `wizard.safe_write`)."""
+    write_new_then_rename(path, text, mode=0o600)

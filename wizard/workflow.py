@@ -9,9 +9,9 @@ its cause and its fix.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.plan import Action, Change, Note, Severity
+from wizard.safe_write import outside, write_new_then_rename
 from wizard.settings import Settings
 
 WORKFLOWS_DIR = ".github/workflows"
@@ -338,6 +339,9 @@ class WorkflowFile:
     desired: str
     # The path to show and to `git add` (relative to the checkout when known).
     shown_path: str
+    # Where the file really lands when a link (a `.github` pointing elsewhere) takes it out of
+    # the checkout; writing there needs the person's confirmation (`outside_ok`).
+    real_outside: Path | None = None
 
     @property
     def action(self) -> Action:
@@ -385,18 +389,38 @@ def workflow_file(
         path = top / WORKFLOWS_DIR / spec.file
     else:
         path = output if output.is_absolute() else cwd / output
-    checkout = find_checkout(path.parent if path.parent.exists() else cwd)
-    try:
-        shown = path.resolve().relative_to(checkout).as_posix() if checkout else str(path)
-    except ValueError:
-        shown = str(path)
-    current = path.read_text(encoding="utf-8") if path.exists() else None
-    return WorkflowFile(path, current, render_workflow(spec), shown)
+    top = find_checkout(cwd)
+    real_outside = outside(path, top) if top is not None and output is None else None
+    checkout = top if real_outside is not None else find_checkout(_existing(path.parent) or cwd)
+    shown = str(path)
+    if checkout is not None:
+        with contextlib.suppress(ValueError):
+            base = path if real_outside is not None else path.resolve()
+            shown = base.relative_to(checkout).as_posix()
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    return WorkflowFile(path, current, render_workflow(spec), shown, real_outside)
 
 
-def write_workflow_file(planned: WorkflowFile, *, replace: bool = False) -> Path:
-    """Write exactly what was shown. An existing, different file needs `replace=True`."""
-    now = planned.path.read_text(encoding="utf-8") if planned.path.exists() else None
+def _existing(folder: Path) -> Path | None:
+    """The nearest folder of `folder`'s ancestry that exists."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def write_workflow_file(
+    planned: WorkflowFile, *, replace: bool = False, outside_ok: bool = False
+) -> Path:
+    """Write exactly what was shown, never through a link. An existing, different file needs
+    `replace=True`; a path that links outside the checkout needs `outside_ok=True`."""
+    if planned.real_outside is not None and not outside_ok:
+        raise WorkflowFileChanged(
+            f"{planned.shown_path} leads outside the checkout, to {planned.real_outside} (a link "
+            "on the way, such as .github, points there); nothing was written. Confirm to write "
+            "there, or write elsewhere with --output."
+        )
+    now = planned.path.read_text(encoding="utf-8") if planned.path.is_file() else None
     if now != planned.current:
         raise WorkflowFileChanged(
             f"{planned.shown_path} changed since the diff was shown; nothing was written. "
@@ -410,9 +434,7 @@ def write_workflow_file(planned: WorkflowFile, *, replace: bool = False) -> Path
             "confirm (or pass --yes) to replace it, or write elsewhere with --output."
         )
     planned.path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = planned.path.with_name(f".{planned.path.name}.tmp")
-    tmp.write_text(planned.desired, encoding="utf-8")
-    os.replace(tmp, planned.path)
+    write_new_then_rename(planned.path, planned.desired)
     return planned.path
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wizard.safe_write import write_new_then_rename
 from wizard.sandbox import guard
 from wizard.sandbox.github_sim import ACTIONS_PROFILE, SimulatedGitHub
 from wizard.settings import Remembered, Settings, save
@@ -179,8 +180,7 @@ def _write_credentials(directory: Path, profiles: dict[str, tuple[str, str]]) ->
         f"[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
         for name, (key, secret) in profiles.items()
     )
-    path.write_text(text, encoding="utf-8")
-    path.chmod(0o600)
+    write_new_then_rename(path, text, mode=0o600)
     return path
 
 
