@@ -98,7 +98,10 @@ def test_custom_claim_template_is_called_out() -> None:
         ({"any_ref": True}, Severity.DANGER, "every branch, tag, environment and pull request"),
         ({"any_repo_of_owner": True}, Severity.DANGER, "every repository of UNGlobalPlatform"),
         ({"pull_requests": True}, Severity.WARNING, "Pull-request workflows"),
-        ({"branches": ["release/*"]}, Severity.WARNING, "Wildcard 'release/*'"),
+        # a pattern admits branches created later: WIDE, so it asks for confirmation
+        ({"branches": ["release/*"]}, Severity.DANGER, "WIDE: branch release/*"),
+        ({"tags": ["v*"]}, Severity.DANGER, "WIDE: tag v*"),
+        ({"default_branch": "ma?n"}, Severity.DANGER, "WIDE: branch ma?n"),
     ],
 )
 def test_wide_scopes_are_called_out(

@@ -43,6 +43,11 @@ KNOWN_CODES = {
     "stringlike-exact",
     "stringequals-wildcard",
     "sub-conflict",
+    "wildcard-principal",
+    "notprincipal-allow",
+    "wrong-issuer-key",
+    "sub-ignorecase",
+    "wildcard-before-repo",
 }
 
 
@@ -107,7 +112,7 @@ CORPUS: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
             )
         ),
         {"canonical_repo": REPO},
-        [NR],
+        [NR, "sub-ignorecase"],
     ),
     (
         "generated-immutable",
@@ -227,7 +232,8 @@ CORPUS: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
         "aud-ignore-case",
         policy(stmt({"StringEqualsIgnoreCase": {AUD: "STS.amazonaws.com", SUB: MAIN}})),
         {},
-        [NR],
+        # git refs are case-sensitive: IgnoreCase on sub lets 'MAIN' pass for 'main'
+        [NR, "sub-ignorecase"],
     ),
     # set operators and IfExists
     (

@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.iam.issuer import GITHUB_COM, Issuer
+from wizard.iam.issuer import audience as audience
 from wizard.plan import Note, Severity
 from wizard.settings import Settings
 
-ISSUER = "token.actions.githubusercontent.com"
-ISSUER_URL = f"https://{ISSUER}"
-AUD_KEY = f"{ISSUER}:aud"
-SUB_KEY = f"{ISSUER}:sub"
-REPOSITORY_ID_KEY = f"{ISSUER}:repository_id"
+# github.com's names; every builder takes the chosen issuer (`Settings.oidc_issuer`).
+ISSUER = GITHUB_COM.name
+ISSUER_URL = GITHUB_COM.url
+AUD_KEY = GITHUB_COM.key("aud")
+SUB_KEY = GITHUB_COM.key("sub")
+REPOSITORY_ID_KEY = GITHUB_COM.key("repository_id")
 VERSION = "2012-10-17"
 
 TRUST_POLICY_LIMIT = 2048
@@ -57,12 +60,8 @@ class PolicyTooLarge(PolicyError):
     """A document over IAM's size limit: AWS would refuse it, so it is never sent."""
 
 
-def audience(partition: str) -> str:
-    return "sts.amazonaws.com.cn" if partition == "aws-cn" else "sts.amazonaws.com"
-
-
-def provider_arn(partition: str, account_id: str) -> str:
-    return f"arn:{partition}:iam::{account_id}:oidc-provider/{ISSUER}"
+def provider_arn(partition: str, account_id: str, issuer: Issuer = GITHUB_COM) -> str:
+    return issuer.provider_arn(partition, account_id)
 
 
 def role_arn(partition: str, account_id: str, role_name: str) -> str:
@@ -104,24 +103,52 @@ def subject_prefix(s: Settings) -> str:
     return f"repo:{s.github_repo}"
 
 
-def _contexts(s: Settings) -> list[tuple[str, str]]:
+@dataclass(frozen=True)
+class Scope:
+    """One chosen scope: what kind of job it admits, and the `sub` context it sends."""
+
+    kind: str  # "branch" | "tag" | "environment" | "pull_request" | "any"
+    value: str
+    meaning: str
+
+    @property
+    def context(self) -> str:
+        """The default template's context part for this scope."""
+        return {
+            "branch": f"ref:refs/heads/{self.value}",
+            "tag": f"ref:refs/tags/{self.value}",
+            "environment": f"environment:{self.value}",
+            "pull_request": "pull_request",
+            "any": "*",
+        }[self.kind]
+
+
+def scopes(s: Settings) -> list[Scope]:
     if s.any_ref:
-        return [("*", "any branch, tag, environment or pull request")]
-    contexts: list[tuple[str, str]] = []
-    contexts += [(f"ref:refs/heads/{b}", f"branch {b}") for b in s.branches]
-    contexts += [(f"ref:refs/tags/{t}", f"tag {t}") for t in s.tags]
-    contexts += [(f"environment:{e}", f"environment {e}") for e in s.environments]
+        return [Scope("any", "*", "any branch, tag, environment or pull request")]
+    out = [Scope("branch", b, f"branch {b}") for b in s.branches]
+    out += [Scope("tag", t, f"tag {t}") for t in s.tags]
+    out += [Scope("environment", e, f"environment {e}") for e in s.environments]
     if s.pull_requests:
-        contexts.append(("pull_request", "pull requests"))
-    if not contexts:
-        contexts.append((f"ref:refs/heads/{s.default_branch}", f"branch {s.default_branch}"))
-    return contexts
+        out.append(Scope("pull_request", "", "pull requests"))
+    if not out:
+        out.append(Scope("branch", s.default_branch, f"branch {s.default_branch}"))
+    return out
 
 
 # Claims of a custom subject template (`include_claim_keys`) that pin the repository.
 REPOSITORY_KEYS = frozenset({"repo", "repository", "repository_id"})
 # Claims that pin which ref or environment the job runs for.
 CONTEXT_KEYS = frozenset({"context", "ref", "environment"})
+# The template claims that can say each kind of scope exactly (docs.github.com/en/actions/
+# reference/security/oidc: `context` is what follows the repository in the default sub;
+# `ref` is the git ref; `environment` the job's environment; `event_name` the event).
+SCOPE_KEYS = {
+    "branch": ("context", "ref"),
+    "tag": ("context", "ref"),
+    "environment": ("context", "environment"),
+    "pull_request": ("context", "event_name"),
+}
 
 
 def template_keys(s: Settings) -> list[str]:
@@ -135,39 +162,84 @@ def template_pins_repository(s: Settings) -> bool:
     return bool(keys & {"repo", "repository"}) or ("repository_id" in keys and bool(s.repo_id))
 
 
-def _claim(key: str, s: Settings, context: str) -> str:
-    """One `key:value` part of a custom subject, with the value wherever the tool knows it."""
+def inexpressible_scopes(s: Settings) -> list[str]:
+    """Each chosen scope the subject template cannot write exactly, naming the claim it lacks.
+
+    Such a scope is refused, never filled with `*`: `["repo", "ref"]` cannot tell an
+    environment's jobs apart, so `--environment prod` under it would admit every job.
+    """
+    if s.any_repo_of_owner:
+        return []
+    keys = set(template_keys(s))
+    out: list[str] = []
+    for scope in scopes(s):
+        if scope.kind == "any":
+            continue
+        wanted = SCOPE_KEYS[scope.kind]
+        if not keys & set(wanted):
+            out.append(
+                f"{scope.meaning} needs the claim key {' or '.join(repr(k) for k in wanted)} "
+                f"in the subject template ({', '.join(template_keys(s))})"
+            )
+    return out
+
+
+def _claim(key: str, s: Settings, scope: Scope) -> str:
+    """One `key:value` part of a custom subject: the chosen scope exactly, known facts, and
+    `*` only for claims the person did not choose (they vary per job and are called out)."""
     known = {
         "repository": s.github_repo,
         "repository_owner": s.owner,
         "repository_owner_id": s.owner_id,
         "repository_id": s.repo_id,
     }
-    if context.startswith("ref:"):
-        known["ref"] = context.removeprefix("ref:")
-    elif context.startswith("environment:"):
-        known["environment"] = context.removeprefix("environment:")
-    # Anything else varies per job (workflow, run, actor...): matched with '*' and called out.
-    return f"{key}:{known.get(key) or '*'}"
+    value: str | None = known.get(key) or None
+    if scope.kind == "any" and key in ("ref", "environment", "event_name"):
+        value = "*"
+    elif key == "ref" and scope.kind in ("branch", "tag"):
+        value = scope.context.removeprefix("ref:")
+    elif key == "environment" and scope.kind == "environment":
+        value = scope.value
+    elif key == "event_name" and scope.kind == "pull_request":
+        value = "pull_request"
+    return f"{key}:{value or '*'}"
 
 
 def subjects(s: Settings) -> list[Subject]:
-    """Every `sub` value the trust policy accepts, in the format the repository emits."""
+    """Every `sub` value the trust policy accepts, in the format the repository emits.
+
+    Raises PolicyError when the template cannot express a chosen scope, or a value holds `${`
+    (IAM would read it as a policy variable).
+    """
     if s.any_repo_of_owner:
         owner = f"{s.owner}@{s.owner_id}" if s.subject_format == "immutable" else s.owner
         return [Subject(f"repo:{owner}/*", f"every repository of {s.owner}, any ref")]
+    missing = inexpressible_scopes(s)
+    if missing:
+        raise PolicyError(
+            "The repository's subject template cannot express the chosen scope: "
+            + "; ".join(missing)
+            + ". Nothing is filled with '*': choose a scope the template can say, or change "
+            "the template."
+        )
     prefix = subject_prefix(s)
     out: list[Subject] = []
-    for context, meaning in _contexts(s):
+    for scope in scopes(s):
         parts: list[str] = []
         for key in template_keys(s):
             if key == "repo":
                 parts.append(prefix)
             elif key == "context":
-                parts.append(context)
+                parts.append(scope.context)
             else:
-                parts.append(_claim(key, s, context))
-        out.append(Subject(":".join(parts), meaning))
+                parts.append(_claim(key, s, scope))
+        value = ":".join(parts)
+        if "${" in value:
+            raise PolicyError(
+                f"{value!r} holds '${{', which IAM reads as the start of a policy variable: "
+                "refused."
+            )
+        out.append(Subject(value, scope.meaning))
     return out
 
 
@@ -201,13 +273,14 @@ def scope_notes(s: Settings) -> list[Note]:
                     "branch there can push an image.",
                 )
             )
-        for value in [*s.branches, *s.tags, *s.environments]:
-            if "*" in value or "?" in value:
+        for scope in scopes(s):
+            if scope.kind in ("branch", "tag") and ("*" in scope.value or "?" in scope.value):
                 notes.append(
                     Note(
-                        Severity.WARNING,
-                        f"Wildcard {value!r}: every name it matches is admitted (`*` also matches "
-                        "'/' and ':').",
+                        Severity.DANGER,
+                        f"WIDE: {scope.meaning} is a pattern: every {scope.kind} it matches is "
+                        "admitted (`*` also matches '/' and ':'), including ones created later "
+                        "by anyone who can push a branch or tag.",
                     )
                 )
     if s.sub_claim_keys and s.sub_claim_keys != ["repo", "context"]:
@@ -216,8 +289,8 @@ def scope_notes(s: Settings) -> list[Note]:
             Note(
                 Severity.WARNING,
                 "The repository uses a custom subject template "
-                f"({', '.join(s.sub_claim_keys)}); claims whose value varies per job are "
-                "matched with '*'.",
+                f"({', '.join(s.sub_claim_keys)}); the chosen scope is written exactly in its "
+                "claims, and claims you did not choose (they vary per job) are matched with '*'.",
             )
         )
         if not template_pins_repository(s):
@@ -257,21 +330,27 @@ def trust_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, A
 def trust_policy_document(s: Settings, *, partition: str, account_id: str) -> dict[str, Any]:
     """The trust policy, unchecked for size: an export fills in deploy-time expressions
     (`${AWS::AccountId}`) whose length is not the value's, so it checks the real one."""
+    issuer = s.oidc_issuer
+    aud_key, sub_key, repository_id_key = (
+        issuer.key("aud"),
+        issuer.key("sub"),
+        issuer.key("repository_id"),
+    )
     subs = subjects(s)
     values = [sub.value for sub in subs]
     sub_value: str | list[str] = values[0] if len(values) == 1 else values
-    equals: dict[str, Any] = {AUD_KEY: audience(partition)}
+    equals: dict[str, Any] = {aud_key: audience(partition)}
     condition: dict[str, Any] = {"StringEquals": equals}
     # Several keys under one operator are ANDed, and operators are ANDed too, so all sub
     # values share one operator: StringLike matches a value without wildcards exactly.
     if any(sub.is_pattern for sub in subs):
-        condition["StringLike"] = {SUB_KEY: sub_value}
+        condition["StringLike"] = {sub_key: sub_value}
     else:
-        equals[SUB_KEY] = sub_value
+        equals[sub_key] = sub_value
     if s.repo_id and not s.any_repo_of_owner:
         # Pins the repository itself: a deleted repository's name registered again by someone
         # else would still match a name-based sub, never this id.
-        equals[REPOSITORY_ID_KEY] = s.repo_id
+        equals[repository_id_key] = s.repo_id
     elif not template_pins_repository(s):
         # Validation stops this earlier; never build a policy that admits any repository.
         raise PolicyError(
@@ -283,7 +362,7 @@ def trust_policy_document(s: Settings, *, partition: str, account_id: str) -> di
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"Federated": provider_arn(partition, account_id)},
+                "Principal": {"Federated": issuer.provider_arn(partition, account_id)},
                 "Action": "sts:AssumeRoleWithWebIdentity",
                 "Condition": condition,
             }

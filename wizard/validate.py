@@ -41,6 +41,9 @@ FIELDS: dict[str, FieldSpec] = {
     "default_branch": FieldSpec("default branch", "--default-branch"),
     "any_ref": FieldSpec("any-ref scope", "--any-ref"),
     "any_repo_of_owner": FieldSpec("owner-wide scope", "--any-repo-of-owner"),
+    "sub_claim_keys": FieldSpec("subject template", "the repository's OIDC settings"),
+    "issuer": FieldSpec("OIDC issuer", "--issuer"),
+    "github_api_url": FieldSpec("GitHub API URL", "--github-api-url"),
 }
 
 
@@ -313,6 +316,8 @@ def _ref_pattern(field: str, value: str, what: str) -> list[FieldError]:
         short = value.split("/", 2)[-1]
         return [_error(field, "short", value, f"give the short {what} name.", f"Try {short!r}.")]
     problems = []
+    if "${" in value:
+        problems.append("no '${' (IAM would read it as the start of a policy variable)")
     if _REF_FORBIDDEN.search(value):
         problems.append("no spaces, control characters or any of ~ ^ : \\ [")
     if ".." in value or "@{" in value or "//" in value:
@@ -339,6 +344,15 @@ def environment(value: str) -> list[FieldError]:
     if len(value) > 255:
         errors.append(
             _error("environments", "length", value, "GitHub allows at most 255 characters.")
+        )
+    if "${" in value:
+        errors.append(
+            _error(
+                "environments",
+                "variable",
+                value,
+                "no '${' (IAM would read it as the start of a policy variable).",
+            )
         )
     if ":" in value or re.search(r"[\x00-\x1f\x7f]", value):
         errors.append(
@@ -387,11 +401,22 @@ def _scope_conflicts(s: Settings) -> list[FieldError]:
 
 
 def _subject_template(s: Settings) -> list[FieldError]:
-    from wizard.policies import template_pins_repository
+    from wizard.policies import inexpressible_scopes, template_pins_repository
 
+    errors = [
+        _error(
+            "sub_claim_keys",
+            "scope",
+            "",
+            f"{missing}: the scope cannot be written exactly, and it is never filled with '*'.",
+            "Choose a scope the template can express, or change the repository's template.",
+        )
+        for missing in inexpressible_scopes(s)
+    ]
     if template_pins_repository(s) or s.repo_id:
-        return []
+        return errors
     return [
+        *errors,
         _error(
             "repo_id",
             "required",
@@ -399,7 +424,7 @@ def _subject_template(s: Settings) -> list[FieldError]:
             f"the repository's subject template ({', '.join(s.sub_claim_keys)}) does not name "
             "the repository, so the trust policy must pin its numeric id: pass --repo-id or run "
             "with a GitHub token.",
-        )
+        ),
     ]
 
 
@@ -410,10 +435,27 @@ def _each(validator: Callable[[str], list[FieldError]], values: Iterable[str]) -
     return [e for v in values for e in validator(v)]
 
 
+def issuer(s: Settings) -> list[FieldError]:
+    """The OIDC issuer: `--issuer` must be a GitHub issuer; else the API URL must imply one."""
+    from wizard.iam.issuer import issuer_for_api, parse_issuer
+
+    try:
+        if s.issuer.strip():
+            parse_issuer(s.issuer)
+        else:
+            issuer_for_api(s.github_api_url)
+    except ValueError as exc:
+        field = "issuer" if s.issuer.strip() else "github_api_url"
+        return [_error(field, "issuer", "", f"{exc}.")]
+    return []
+
+
 def settings_errors(s: Settings, *, steps: Iterable[int] = (1, 2, 3, 4)) -> list[FieldError]:
     """Every rule the chosen steps depend on; an empty list means it is safe to call AWS."""
     wanted = set(steps)
     errors: list[FieldError] = []
+    if wanted & {2, 3, 6}:
+        errors += issuer(s)
     errors += region(s.region)
     errors += endpoint_url(s.endpoint_url)
     if wanted & {1, 4}:

@@ -1,258 +1,91 @@
-"""Lint an IAM role trust policy for GitHub Actions OIDC.
+"""The checks of one statement that lets a GitHub issuer's provider assume the role.
 
-Only statements that Allow `sts:AssumeRoleWithWebIdentity` to GitHub's provider (a Federated
-principal ending in ``oidc-provider/token.actions.githubusercontent.com``) are linted. Each
-`Finding` carries a stable `code` that other parts of the wizard rely on:
-
-=========================  ======  ==========================================================
-code                       level   meaning
-=========================  ======  ==========================================================
-no-sub                     high    no `sub` condition: any repository on GitHub can assume
-wildcard-owner             high    wildcard in the owner part of `sub` (or `*`, `repo:*`)
-wildcard-repo              high    wildcard in the repository part (`repo:org/*`)
-wildcard-id                high    wildcard in an `@ID` part of an immutable `sub`
-forallvalues               high    `ForAllValues:` on sub/aud: true when the key is absent
-ifexists                   high    `...IfExists` on sub/aud: true when the key is absent
-negated-sub                high    only StringNotEquals/StringNotLike checks on sub
-aud-wrong                  high    aud is not `sts.amazonaws.com` (`.cn` accepted in aws-cn)
-other-account-provider     high    the provider is in another account than `account_id`
-name-based-sub             high    repo emits immutable subjects but `sub` uses names
-any-ref                    medium  `repo:o/r:*`: every branch, tag, environment and PR
-no-aud                     medium  no aud condition
-aud-loose                  medium  aud under StringLike
-owner-case                 medium  OWNER/REPO differs from the canonical name only in case
-other-repo                 medium  sub (or repository_id) names another repository
-stringequals-wildcard      medium  `*`/`?` under StringEquals: compared literally, never matches
-sub-conflict               medium  several sub operators are ANDed and no value satisfies all
-no-repository-id           low     no `repository_id` condition beside a sub naming a repo
-                                   (not raised when the repository emits immutable subjects)
-stringlike-exact           low     StringLike without any wildcard: use StringEquals
-=========================  ======  ==========================================================
-
-Pure: no I/O, never raises on a malformed (but JSON-shaped) document.
+Keys are read with the statement's issuer (``NAME:sub``, ``NAME:aud``...), so a GitHub Enterprise
+Server or enterprise-issuer statement is judged by its own keys.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-from wizard.claims import (
-    ASSUME_ACTION,
-    DEFAULT_AUDIENCE,
-    ISSUER,
-    KEY_PREFIX,
-    Operator,
-    action_matches,
-    glob_match,
-    parse_operator,
-    scalar_value,
+from wizard.iam.issuer import CN_AUDIENCE, DEFAULT_AUDIENCE, Issuer
+from wizard.iam.operators import Operator, glob_match
+from wizard.trust_lint.findings import Finding, Level
+from wizard.trust_lint.narrowing import STRANGER_SUB, fill
+from wizard.trust_lint.subjects import (
+    Cond,
+    Sub,
+    compare,
+    conditions,
+    names_a_repository,
+    parse_sub,
+    wild,
 )
 
-__all__ = ["PROVIDER_SUFFIX", "Finding", "Level", "lint_trust_policy", "worst"]
+_REPOSITORY_PART = re.compile(r"(?:^|:)(repo|repository|repository_id):")
 
-PROVIDER_SUFFIX = f"oidc-provider/{ISSUER}"
-CN_AUDIENCE = "sts.amazonaws.com.cn"
-SUB_KEY = f"{KEY_PREFIX}sub"
-AUD_KEY = f"{KEY_PREFIX}aud"
-REPOSITORY_ID_KEY = f"{KEY_PREFIX}repository_id"
-
-
-class Level(StrEnum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-_RANK = {Level.HIGH: 0, Level.MEDIUM: 1, Level.LOW: 2}
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    level: Level
-    message: str
-    fix: str
-    statement: int | None = None
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "level": str(self.level),
-            "message": self.message,
-            "fix": self.fix,
-            "statement": self.statement,
-        }
-
-
-def worst(findings: Iterable[Finding]) -> Level | None:
-    """The most severe level among `findings`, None when there are none."""
-    levels = [f.level for f in findings]
-    return min(levels, key=_RANK.__getitem__) if levels else None
-
-
-# --------------------------------------------------------------------------------------------
-# Reading the document
-
-
-@dataclass(frozen=True)
-class _Cond:
-    op_raw: str
-    op: Operator | None
-    key: str  # lower-cased
-    values: tuple[str, ...]
-
-    @property
-    def positive(self) -> bool:
-        return self.op is not None and self.op.base != "Null" and not self.op.negated
-
-
-@dataclass(frozen=True)
-class _Sub:
-    """A `sub` value of the form repo:OWNER[@ID]/REPO[@ID]:REST, split into its parts."""
-
-    owner: str
-    owner_id: str | None
-    repo: str | None
-    repo_id: str | None
-    rest: str | None
-    owner_seg: str
-    repo_seg: str | None
-
-
-def _wild(text: str | None) -> bool:
-    return text is not None and ("*" in text or "?" in text)
-
-
-def _str_list(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-def _values(raw: object) -> tuple[str, ...]:
-    items = raw if isinstance(raw, list | tuple) else [raw]
-    return tuple(s for s in (scalar_value(v) for v in items) if s is not None)
-
-
-def _conditions(stmt: Mapping[str, Any]) -> list[_Cond]:
-    block = stmt.get("Condition")
-    if not isinstance(block, Mapping):
-        return []
-    out: list[_Cond] = []
-    for op_raw, keys in block.items():
-        if not isinstance(keys, Mapping):
-            continue
-        op = parse_operator(op_raw) if isinstance(op_raw, str) else None
-        for key, raw in keys.items():
-            out.append(_Cond(str(op_raw), op, str(key).lower(), _values(raw)))
-    return out
-
-
-def _github_arns(stmt: Mapping[str, Any]) -> list[str]:
-    principal = stmt.get("Principal")
-    if not isinstance(principal, Mapping):
-        return []
-    return [a for a in _str_list(principal.get("Federated")) if a.endswith(PROVIDER_SUFFIX)]
-
-
-def _statements(policy: Mapping[str, Any]) -> list[object]:
-    if not isinstance(policy, Mapping):
-        return []
-    raw = policy.get("Statement")
-    if isinstance(raw, list):
-        return list(raw)
-    return [] if raw is None else [raw]
-
-
-def _split_id(segment: str) -> tuple[str, str | None]:
-    name, at, ident = segment.partition("@")
-    return name, (ident if at else None)
-
-
-def _parse_sub(value: str) -> _Sub | None:
-    if not value.startswith("repo:"):
-        return None
-    body = value[len("repo:") :]
-    slash = body.find("/")
-    colon = body.find(":")
-    if slash == -1 or (colon != -1 and colon < slash):
-        owner_seg = body if colon == -1 else body[:colon]
-        rest = None if colon == -1 else body[colon + 1 :]
-        owner, owner_id = _split_id(owner_seg)
-        return _Sub(owner, owner_id, None, None, rest, owner_seg, None)
-    owner_seg = body[:slash]
-    after = body[slash + 1 :]
-    colon = after.find(":")
-    repo_seg = after if colon == -1 else after[:colon]
-    rest = None if colon == -1 else after[colon + 1 :]
-    owner, owner_id = _split_id(owner_seg)
-    repo, repo_id = _split_id(repo_seg)
-    return _Sub(owner, owner_id, repo, repo_id, rest, owner_seg, repo_seg)
-
-
-_REPOSITORY_CLAIM = re.compile(r"(?:^|:)(?:repository:[^:*?/]+/[^:*?]+|repository_id:\d+)(?::|$)")
-
-
-def _names_a_repository(value: str) -> bool:
-    """True when the `sub` value pins one repository by itself. `repo:` forms, and patterns
-    that may match them, are judged by the wildcard rules; a custom template by its claims."""
-    if value.startswith("repo:") or _wild(value[: len("repo:")]):
-        return True
-    return bool(_REPOSITORY_CLAIM.search(value))
-
-
-def _compare(op: Operator, request: str, policy: str) -> bool:
-    if op.like:
-        return glob_match(policy, request)
-    if op.ignore_case:
-        return request.casefold() == policy.casefold()
-    return request == policy
-
-
-def _short(key: str) -> str:
-    return key[len(KEY_PREFIX) :] if key.startswith(KEY_PREFIX) else key
-
-
-# --------------------------------------------------------------------------------------------
-# Linting
+# Findings that say strangers get in: each is checked against the whole policy.
+OPEN_CODES = frozenset(
+    {"no-sub", "negated-sub", "wildcard-owner", "wildcard-repo", "wildcard-id", "sub-no-repo"}
+)
 
 
 @dataclass
-class _Linter:
+class StatementLinter:
+    issuer: Issuer
     account_id: str | None
     canonical_repo: str | None
     immutable_subject: bool
     owner_id: str | None
     repo_id: str | None
     findings: list[Finding]
+    # The sub value being judged: a finding that calls it open is checked with a stranger's
+    # token shaped from it (see `wizard.trust_lint.narrowing`).
+    value: str = ""
+
+    @property
+    def sub_key(self) -> str:
+        return self.issuer.key("sub")
+
+    @property
+    def aud_key(self) -> str:
+        return self.issuer.key("aud")
+
+    @property
+    def repository_id_key(self) -> str:
+        return self.issuer.key("repository_id")
+
+    def short(self, key: str) -> str:
+        prefix = self.issuer.key_prefix
+        return key[len(prefix) :] if key.startswith(prefix) else key
 
     def add(self, code: str, level: Level, message: str, fix: str, index: int) -> None:
-        finding = Finding(code, level, message, fix, index)
+        probe = None
+        if code in OPEN_CODES:
+            probe = STRANGER_SUB if code in ("no-sub", "negated-sub") else fill(self.value)
+        finding = Finding(code, level, message, fix, index, probe=probe)
         if finding not in self.findings:
             self.findings.append(finding)
 
-    def example_sub(self, hint: _Sub | None = None, rest: str = "ref:refs/heads/main") -> str:
+    def example_sub(self, hint: Sub | None = None, rest: str = "ref:refs/heads/main") -> str:
         """A sub value to show in a fix: the canonical repo, else what `hint` names."""
         owner, name = "OWNER", "REPO"
         owner_id = self.owner_id or "OWNER_ID"
         repo_id = self.repo_id or "REPO_ID"
         if self.canonical_repo:
             owner, _, name = self.canonical_repo.partition("/")
-        if hint is not None and hint.owner and not _wild(hint.owner):
-            hint_repo = hint.repo if hint.repo and not _wild(hint.repo) else None
+        if hint is not None and hint.owner and not wild(hint.owner):
+            hint_repo = hint.repo if hint.repo and not wild(hint.repo) else None
             if not self.canonical_repo:
                 owner, name = hint.owner, hint_repo or name
             same = f"{hint.owner}/{hint_repo}".casefold() == f"{owner}/{name}".casefold()
-            if same and self.owner_id is None and hint.owner_id and not _wild(hint.owner_id):
+            if same and self.owner_id is None and hint.owner_id and not wild(hint.owner_id):
                 owner_id = hint.owner_id
-            if same and self.repo_id is None and hint.repo_id and not _wild(hint.repo_id):
+            if same and self.repo_id is None and hint.repo_id and not wild(hint.repo_id):
                 repo_id = hint.repo_id
         if self.immutable_subject:
             return f"repo:{owner}@{owner_id}/{name}@{repo_id}:{rest}"
@@ -260,17 +93,16 @@ class _Linter:
 
     # -- one statement ------------------------------------------------------------------------
 
-    def statement(self, index: int, stmt: Mapping[str, Any]) -> None:
-        arns = _github_arns(stmt)
-        conds = _conditions(stmt)
+    def statement(self, index: int, stmt: Mapping[str, Any], arns: list[str]) -> None:
+        conds = conditions(stmt)
         self.provider(index, arns)
         for cond in conds:
-            if cond.key in (SUB_KEY, AUD_KEY):
+            if cond.key in (self.sub_key, self.aud_key):
                 self.set_and_exists(index, cond)
-        self.sub(index, [c for c in conds if c.key == SUB_KEY])
-        self.sub_names_a_repository(index, conds)
+        self.sub(index, [c for c in conds if c.key == self.sub_key])
+        self.subnames_a_repository(index, conds)
         cn = any(a.split(":")[1:2] == ["aws-cn"] for a in arns)
-        self.aud(index, [c for c in conds if c.key == AUD_KEY], cn)
+        self.aud(index, [c for c in conds if c.key == self.aud_key], cn)
         self.repository_id(index, conds)
 
     def provider(self, index: int, arns: list[str]) -> None:
@@ -282,7 +114,7 @@ class _Linter:
             if account == self.account_id:
                 continue
             partition = parts[1] if len(parts) >= 2 and parts[1] else "aws"
-            good = f"arn:{partition}:iam::{self.account_id}:{PROVIDER_SUFFIX}"
+            good = self.issuer.provider_arn(partition, self.account_id)
             seen = f"account {account!r}" if account else "no account"
             if account and not (account.isdigit() and len(account) == 12):
                 seen += " (a placeholder?)"
@@ -290,15 +122,16 @@ class _Linter:
                 "other-account-provider",
                 Level.HIGH,
                 f"the trusted provider {arn} has {seen}, not this account {self.account_id}",
-                f"trust {good} instead (create GitHub's OIDC provider in this account if needed)",
+                f"trust {good} instead (create the OIDC provider for {self.issuer.url} in this "
+                "account if needed)",
                 index,
             )
 
-    def set_and_exists(self, index: int, cond: _Cond) -> None:
+    def set_and_exists(self, index: int, cond: Cond) -> None:
         op = cond.op
         if op is None:
             return
-        name = _short(cond.key)
+        name = self.short(cond.key)
         plain = op.base
         if op.set_op == "ForAllValues":
             self.add(
@@ -320,7 +153,7 @@ class _Linter:
                 index,
             )
 
-    def sub(self, index: int, conds: list[_Cond]) -> None:
+    def sub(self, index: int, conds: list[Cond]) -> None:
         positive = [c for c in conds if c.positive]
         if not positive:
             negated = [c for c in conds if c.op is not None and c.op.negated]
@@ -330,18 +163,25 @@ class _Linter:
                     "negated-sub",
                     Level.HIGH,
                     f"sub is only checked by {seen}: every other repository on GitHub matches",
-                    f'allow what you mean instead: "StringEquals": {{"{SUB_KEY}": '
+                    f'allow what you mean instead: "StringEquals": {{"{self.sub_key}": '
                     f'"{self.example_sub()}"}}',
                     index,
                 )
                 return
+            shared = self.issuer.kind == "github.com"
+            why = (
+                "IAM now refuses new policies like this for GitHub's shared provider, but "
+                "existing roles were not re-checked"
+                if shared
+                else f"IAM accepts it: {self.issuer.words}'s provider is not one it checks for "
+                "a sub condition"
+            )
             self.add(
                 "no-sub",
                 Level.HIGH,
-                "no token.actions.githubusercontent.com:sub condition: any repository on GitHub "
-                "can assume this role (IAM now refuses new policies like this for GitHub's "
-                "shared provider, but existing roles were not re-checked)",
-                f'add "StringEquals": {{"{SUB_KEY}": "{self.example_sub()}"}}',
+                f"no {self.sub_key} condition: any repository that gets a token from "
+                f"{self.issuer.url} can assume this role ({why})",
+                f'add "StringEquals": {{"{self.sub_key}": "{self.example_sub()}"}}',
                 index,
             )
             return
@@ -349,27 +189,57 @@ class _Linter:
             self.sub_condition(index, cond)
         self.sub_conflict(index, positive)
 
-    def sub_condition(self, index: int, cond: _Cond) -> None:
+    def sub_condition(self, index: int, cond: Cond) -> None:
         op = cond.op
         assert op is not None
-        if op.like and cond.values and not any(_wild(v) for v in cond.values):
+        if op.like and cond.values and not any(wild(v) for v in cond.values):
             shown = ", ".join(repr(v) for v in cond.values)
             as_json = json.dumps(cond.values[0] if len(cond.values) == 1 else list(cond.values))
             self.add(
                 "stringlike-exact",
                 Level.LOW,
                 f"sub {shown} is under {cond.op_raw} but has no wildcard",
-                f'use "StringEquals": {{"{SUB_KEY}": {as_json}}} (exact, no surprises)',
+                f'use "StringEquals": {{"{self.sub_key}": {as_json}}} (exact, no surprises)',
+                index,
+            )
+        if op.ignore_case:
+            as_json = json.dumps(cond.values[0] if len(cond.values) == 1 else list(cond.values))
+            self.add(
+                "sub-ignorecase",
+                Level.MEDIUM,
+                f"sub is checked by {cond.op_raw}: git refs are case-sensitive, so a branch or "
+                "tag named 'MAIN' (another ref than 'main') matches as if it were 'main'",
+                f'use "StringEquals": {{"{self.sub_key}": {as_json}}} with the exact case',
                 index,
             )
         for value in cond.values:
             self.sub_value(index, op, cond.op_raw, value)
+            if op.like:
+                self.wildcard_before_repository(index, cond.op_raw, value)
+
+    def wildcard_before_repository(self, index: int, op_raw: str, value: str) -> None:
+        """In a custom template, a wildcard ahead of the repository claim can swallow it."""
+        found = _REPOSITORY_PART.search(value)
+        if found is None or found.start() == 0 or not wild(value[: found.start()]):
+            return
+        self.add(
+            "wildcard-before-repo",
+            Level.MEDIUM,
+            f"sub {value!r} ({op_raw}) has a wildcard before its repository claim "
+            f"({found.group(1)}:...): text a workflow controls (an environment, a workflow "
+            "name) can hold the repository claim, and the wildcard then admits another "
+            "repository's token",
+            "write every claim before the repository exactly, or put repo first in the "
+            "subject template",
+            index,
+        )
 
     def sub_value(self, index: int, op: Operator, op_raw: str, value: str) -> None:
-        parsed = _parse_sub(value)
+        self.value = value
+        parsed = parse_sub(value)
         seen = f"sub {value!r} ({op_raw})"
         if not op.like:
-            if _wild(value) and not op.negated:
+            if wild(value) and not op.negated:
                 self.add(
                     "stringequals-wildcard",
                     Level.MEDIUM,
@@ -384,8 +254,8 @@ class _Linter:
             return
         self.sub_repo(index, op, seen, parsed)
         if self.immutable_subject and parsed.repo_seg is not None:
-            owner_named = "@" not in parsed.owner_seg and not _wild(parsed.owner_seg)
-            repo_named = "@" not in parsed.repo_seg and not _wild(parsed.repo_seg)
+            owner_named = "@" not in parsed.owner_seg and not wild(parsed.owner_seg)
+            repo_named = "@" not in parsed.repo_seg and not wild(parsed.repo_seg)
             if owner_named or repo_named:
                 owner = parsed.owner_seg.partition("@")[0]
                 repo = parsed.repo_seg.partition("@")[0]
@@ -402,15 +272,15 @@ class _Linter:
                     index,
                 )
 
-    def sub_wildcards(self, index: int, seen: str, value: str, parsed: _Sub | None) -> bool:
+    def sub_wildcards(self, index: int, seen: str, value: str, parsed: Sub | None) -> bool:
         """Wildcard findings of one StringLike sub value; True when the owner is a wildcard."""
-        fix_exact = f'use "StringEquals": {{"{SUB_KEY}": "{self.example_sub(parsed)}"}}'
+        fix_exact = f'use "StringEquals": {{"{self.sub_key}": "{self.example_sub(parsed)}"}}'
         if parsed is None or parsed.repo is None:
             if parsed is None:
                 first = min((i for i in (value.find("*"), value.find("?")) if i != -1), default=-1)
                 owner_wild = first != -1 and "repo:".startswith(value[:first])
             else:
-                owner_wild = _wild(parsed.owner_seg)
+                owner_wild = wild(parsed.owner_seg)
             if owner_wild:
                 self.add(
                     "wildcard-owner",
@@ -420,7 +290,7 @@ class _Linter:
                     index,
                 )
             return owner_wild
-        if _wild(parsed.owner):
+        if wild(parsed.owner):
             self.add(
                 "wildcard-owner",
                 Level.HIGH,
@@ -429,7 +299,7 @@ class _Linter:
                 index,
             )
             return True
-        id_wild = _wild(parsed.owner_id) or _wild(parsed.repo_id)
+        id_wild = wild(parsed.owner_id) or wild(parsed.repo_id)
         if id_wild:
             self.add(
                 "wildcard-id",
@@ -439,7 +309,7 @@ class _Linter:
                 f'write the exact ids: "{self.example_sub(parsed)}"',
                 index,
             )
-        if _wild(parsed.repo):
+        if wild(parsed.repo):
             self.add(
                 "wildcard-repo",
                 Level.HIGH,
@@ -456,15 +326,15 @@ class _Linter:
                 Level.MEDIUM,
                 f"{seen} admits every branch, tag, environment and pull_request of the "
                 "repository, including workflows run from pull requests",
-                f'list what deploys: "StringEquals": {{"{SUB_KEY}": ["{main}", "{prod}"]}}'
+                f'list what deploys: "StringEquals": {{"{self.sub_key}": ["{main}", "{prod}"]}}'
                 " (patterns like ref:refs/heads/release/* go under StringLike)",
                 index,
             )
         return False
 
-    def sub_repo(self, index: int, op: Operator, seen: str, parsed: _Sub) -> None:
+    def sub_repo(self, index: int, op: Operator, seen: str, parsed: Sub) -> None:
         canonical = self.canonical_repo
-        if canonical is None or parsed.repo is None or _wild(parsed.owner):
+        if canonical is None or parsed.repo is None or wild(parsed.owner):
             return
         pattern = f"{parsed.owner}/{parsed.repo}"
         if op.like:
@@ -498,9 +368,9 @@ class _Linter:
             ("owner id", parsed.owner_id, self.owner_id),
             ("repository id", parsed.repo_id, self.repo_id),
         ):
-            if got is None or want is None or _wild(got):
+            if got is None or want is None or wild(got):
                 continue
-            if not _compare(op, want, got):
+            if not compare(op, want, got):
                 self.add(
                     "other-repo",
                     Level.MEDIUM,
@@ -509,7 +379,7 @@ class _Linter:
                     index,
                 )
 
-    def sub_conflict(self, index: int, positive: list[_Cond]) -> None:
+    def sub_conflict(self, index: int, positive: list[Cond]) -> None:
         """Several positive sub conditions are ANDed: some value must satisfy all of them."""
         if len(positive) < 2:
             return
@@ -517,8 +387,8 @@ class _Linter:
         if not candidates:
             return
 
-        def accepts(cond: _Cond, value: str) -> bool:
-            return cond.op is not None and any(_compare(cond.op, value, p) for p in cond.values)
+        def accepts(cond: Cond, value: str) -> bool:
+            return cond.op is not None and any(compare(cond.op, value, p) for p in cond.values)
 
         if any(all(accepts(c, v) for c in positive) for v in candidates):
             return
@@ -533,11 +403,11 @@ class _Linter:
             index,
         )
 
-    def aud(self, index: int, conds: list[_Cond], cn: bool) -> None:
+    def aud(self, index: int, conds: list[Cond], cn: bool) -> None:
         positive = [c for c in conds if c.positive]
         accepted = [DEFAULT_AUDIENCE, CN_AUDIENCE] if cn else [DEFAULT_AUDIENCE]
         expected = CN_AUDIENCE if cn else DEFAULT_AUDIENCE
-        good = f'"StringEquals": {{"{AUD_KEY}": "{expected}"}}'
+        good = f'"StringEquals": {{"{self.aud_key}": "{expected}"}}'
         if not positive:
             extra = ""
             if conds:
@@ -545,7 +415,7 @@ class _Linter:
             self.add(
                 "no-aud",
                 Level.MEDIUM,
-                f"no positive token.actions.githubusercontent.com:aud condition{extra}: the "
+                f"no positive {self.aud_key} condition{extra}: the "
                 "audience is checked only by the provider's client-ID list",
                 f"add {good}",
                 index,
@@ -563,7 +433,7 @@ class _Linter:
                     index,
                 )
             for value in cond.values:
-                if not any(_compare(op, a, value) for a in accepted):
+                if not any(compare(op, a, value) for a in accepted):
                     self.add(
                         "aud-wrong",
                         Level.HIGH,
@@ -574,51 +444,53 @@ class _Linter:
                         index,
                     )
 
-    def sub_names_a_repository(self, index: int, conds: list[_Cond]) -> None:
+    def subnames_a_repository(self, index: int, conds: list[Cond]) -> None:
         """A custom subject template can leave the repository out of `sub` altogether
         (`repository_owner:*:...`, `ref:...`): then any repository matches, unless a
         repository_id condition pins it."""
-        values = [v for c in conds if c.key == SUB_KEY and c.positive for v in c.values]
+        values = [v for c in conds if c.key == self.sub_key and c.positive for v in c.values]
         pinned = any(
-            c.key == REPOSITORY_ID_KEY and c.positive and c.op is not None and not c.op.like
+            c.key == self.repository_id_key and c.positive and c.op is not None and not c.op.like
             for c in conds
         )
-        loose = [v for v in values if not _names_a_repository(v)]
+        loose = [v for v in values if not names_a_repository(v)]
         if not loose or pinned:
             return
+        self.value = loose[0]
         self.add(
             "sub-no-repo",
             Level.HIGH,
             f"sub {loose[0]!r} names no repository (a custom subject template?): a workflow in "
             "any repository on GitHub whose token carries those claims can assume this role",
-            f'add "StringEquals": {{"{REPOSITORY_ID_KEY}": "{self.repo_id or "REPO_ID"}"}}, or '
-            "include repo in the repository's subject template",
+            f'add "StringEquals": {{"{self.repository_id_key}": '
+            f'"{self.repo_id or "REPO_ID"}"}}, or include repo in the repository\'s subject '
+            "template",
             index,
         )
 
-    def repository_id(self, index: int, conds: list[_Cond]) -> None:
-        sub_values = [v for c in conds if c.key == SUB_KEY and c.positive for v in c.values]
+    def repository_id(self, index: int, conds: list[Cond]) -> None:
+        sub_values = [v for c in conds if c.key == self.sub_key and c.positive for v in c.values]
         if not sub_values or self.immutable_subject:
             return  # an immutable sub (the fix name-based-sub proposes) already pins the ids
         named = [
             p
-            for p in (_parse_sub(v) for v in sub_values)
-            if p is not None and p.repo_seg is not None and not _wild(p.owner_seg + p.repo_seg)
+            for p in (parse_sub(v) for v in sub_values)
+            if p is not None and p.repo_seg is not None and not wild(p.owner_seg + p.repo_seg)
         ]
         if not named:
             return  # no repository is named (wildcards, custom template): other findings say so
         if all(p.owner_id and p.repo_id for p in named):
             return  # the immutable sub already pins the ids
-        repo_conds = [c for c in conds if c.key == REPOSITORY_ID_KEY and c.positive]
+        repo_conds = [c for c in conds if c.key == self.repository_id_key and c.positive]
         want = self.repo_id or "REPO_ID"
         if not repo_conds:
             self.add(
                 "no-repository-id",
                 Level.LOW,
                 "sub names the repository but there is no "
-                "token.actions.githubusercontent.com:repository_id condition beside it: a "
+                f"{self.repository_id_key} condition beside it: a "
                 "repository deleted and re-created under the same name would match",
-                f'add "StringEquals": {{"{REPOSITORY_ID_KEY}": "{want}"}}',
+                f'add "StringEquals": {{"{self.repository_id_key}": "{want}"}}',
                 index,
             )
             return
@@ -627,41 +499,12 @@ class _Linter:
         for cond in repo_conds:
             op = cond.op
             assert op is not None
-            if not any(_compare(op, self.repo_id, v) for v in cond.values):
+            if not any(compare(op, self.repo_id, v) for v in cond.values):
                 self.add(
                     "other-repo",
                     Level.MEDIUM,
                     f"repository_id {list(cond.values)} ({cond.op_raw}) does not name this "
                     f"repository's id {self.repo_id!r}",
-                    f'use "StringEquals": {{"{REPOSITORY_ID_KEY}": "{self.repo_id}"}}',
+                    f'use "StringEquals": {{"{self.repository_id_key}": "{self.repo_id}"}}',
                     index,
                 )
-
-
-def _trusts_github(stmt: Mapping[str, Any]) -> bool:
-    return (
-        stmt.get("Effect") == "Allow"
-        and bool(_github_arns(stmt))
-        and action_matches(stmt, ASSUME_ACTION)[0]
-    )
-
-
-def lint_trust_policy(
-    policy: Mapping[str, Any],
-    *,
-    account_id: str | None = None,
-    canonical_repo: str | None = None,
-    immutable_subject: bool = False,
-    owner_id: str | None = None,
-    repo_id: str | None = None,
-) -> list[Finding]:
-    """Findings for every statement that lets GitHub's provider assume the role, high first.
-
-    `canonical_repo` is the repository's `full_name` as GitHub returns it; `immutable_subject`
-    says the repository emits ``repo:OWNER@OWNER_ID/REPO@REPO_ID:...`` subjects.
-    """
-    linter = _Linter(account_id, canonical_repo, immutable_subject, owner_id, repo_id, [])
-    for index, stmt in enumerate(_statements(policy)):
-        if isinstance(stmt, Mapping) and _trusts_github(stmt):
-            linter.statement(index, stmt)
-    return sorted(linter.findings, key=lambda f: _RANK[f.level])

@@ -1,0 +1,59 @@
+"""Conditions read together: is a statement that looks open really open?
+
+A finding that says "other repositories can assume this role" is checked against the whole
+policy with the claim simulator: a token of a stranger's repository, shaped to pass what a
+stranger controls (the sub pattern with its wildcards filled, its own branch, environment and
+workflow names, the audience the statement asks for), is evaluated with every statement, Deny
+included. When that token is denied, something else narrows the statement and the finding is
+dropped; when it is allowed or cannot be told, the finding stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from wizard.iam.evaluate import evaluate
+from wizard.iam.issuer import Issuer
+from wizard.iam.results import Verdict
+from wizard.trust_lint.subjects import conditions, wild
+
+STRANGER_OWNER = "zz-stranger"
+STRANGER_REPO = f"{STRANGER_OWNER}/zz-repo"
+STRANGER_ID = "987654321987"
+STRANGER_SUB = f"repo:{STRANGER_REPO}:ref:refs/heads/main"
+# Claims a stranger sets freely in their own repository: a branch, an environment, a workflow
+# may have any name. Ids, the repository and the actor are GitHub's to say.
+STRANGER_CHOOSES = ("ref", "environment", "workflow")
+
+
+def fill(pattern: str) -> str:
+    """A value a stranger can make a pattern match: each `*` and `?` filled with their text."""
+    return pattern.replace("*", STRANGER_OWNER).replace("?", "z")
+
+
+def stranger_claims(stmt: Mapping[str, Any], issuer: Issuer, sub: str) -> dict[str, str]:
+    claims = {
+        "sub": sub,
+        "repository": STRANGER_REPO,
+        "repository_id": STRANGER_ID,
+        "actor": STRANGER_OWNER,
+        "actor_id": STRANGER_ID,
+    }
+    for cond in conditions(stmt):
+        name = cond.key.removeprefix(issuer.key_prefix)
+        if not cond.positive or not cond.values or cond.key == name:
+            continue
+        if name == "aud" or name in STRANGER_CHOOSES:
+            value = cond.values[0]
+            claims.setdefault(name, fill(value) if wild(value) else value)
+    return claims
+
+
+def stranger_admitted(
+    policy: Mapping[str, Any], stmt: Mapping[str, Any], arn: str, issuer: Issuer, sub: str
+) -> bool:
+    """Whether a stranger's token with `sub` may get in (allowed, or cannot be told)."""
+    claims = stranger_claims(stmt, issuer, sub)
+    decision = evaluate(policy, claims, provider_arn=arn, issuer=issuer)
+    return decision.verdict is not Verdict.DENIED
