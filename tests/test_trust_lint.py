@@ -112,7 +112,7 @@ CORPUS: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
             )
         ),
         {"canonical_repo": REPO},
-        [NR, "sub-ignorecase"],
+        [NR],
     ),
     (
         "generated-immutable",
@@ -348,7 +348,7 @@ CORPUS: list[tuple[str, dict[str, Any], dict[str, Any], list[str]]] = [
             )
         ),
         {"canonical_repo": REPO},
-        [NR],
+        [NR, "sub-ignorecase"],
     ),
     (
         "other-repo",
