@@ -384,12 +384,11 @@ def workflow_file(
 ) -> WorkflowFile:
     """Where the workflow goes (`output`, else the checkout's .github/workflows/) and the diff."""
     cwd = cwd or Path.cwd()
+    top = find_checkout(cwd)
     if output is None:
-        top = find_checkout(cwd) or cwd
-        path = top / WORKFLOWS_DIR / spec.file
+        path = (top or cwd) / WORKFLOWS_DIR / spec.file
     else:
         path = output if output.is_absolute() else cwd / output
-    top = find_checkout(cwd)
     real_outside = outside(path, top) if top is not None and output is None else None
     checkout = top if real_outside is not None else find_checkout(_existing(path.parent) or cwd)
     shown = str(path)

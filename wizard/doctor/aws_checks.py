@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from wizard.claims import ASSUME_ACTION, action_matches, evaluate, glob_match
+from wizard.claims import ASSUME_ACTION, Verdict, action_matches, evaluate, glob_match
 from wizard.doctor.findings import REAPPLY, Area, Finding, Status, _ok
 from wizard.doctor.policy_documents import _federated, _statements
 from wizard.doctor.simulation import MAX_SIMULATED_JOBS, _wild, job_claims
-from wizard.policies import ISSUER, audience, provider_arn
+from wizard.iam.issuer import GITHUB_COM, Issuer
+from wizard.policies import audience
 from wizard.settings import Settings
 
 if TYPE_CHECKING:
@@ -19,23 +20,24 @@ if TYPE_CHECKING:
     from wizard.steps.role import RoleState
     from wizard.trust_lint import Finding as LintFinding
 
-PROVIDER_SUFFIX = f":oidc-provider/{ISSUER}"
 LATEST = "latest"
 # The workflow's immutable tag is VERSION-YYYYMMDD-SHORTSHA; any date and sha will do to ask
 # "would an exclusion filter make this tag mutable?".
 SAMPLE_DATE_SHA = "20250101-0123abc-r1"
 
 
-def provider_findings(state: ProviderState, *, account_id: str, partition: str) -> list[Finding]:
+def provider_findings(
+    state: ProviderState, *, account_id: str, partition: str, issuer: Issuer = GITHUB_COM
+) -> list[Finding]:
     aud = audience(partition)
-    expected = provider_arn(partition, account_id)
+    expected = issuer.provider_arn(partition, account_id)
     if not state.exists:
         return [
             Finding(
                 Area.PROVIDER,
                 "provider-missing",
                 Status.HIGH,
-                f"account {account_id} has no OIDC provider for {ISSUER}: every workflow fails "
+                f"account {account_id} has no OIDC provider for {issuer.url}: every workflow fails "
                 "with 'No OpenIDConnect provider found in your account'",
                 f"create it (step 2): {REAPPLY.format(2)}",
             )
@@ -57,10 +59,11 @@ def provider_findings(state: ProviderState, *, account_id: str, partition: str) 
 
 
 def trusts_github(policy: object) -> bool:
-    """Whether some statement names GitHub's OIDC provider (of any account) as its principal."""
-    return any(
-        arn.endswith(PROVIDER_SUFFIX) for stmt in _statements(policy) for arn in _federated(stmt)
-    )
+    """Whether some statement names a GitHub issuer's OIDC provider (of any account, any of
+    github.com, Enterprise Server, an enterprise's issuer, GHE.com) or a wildcard principal."""
+    from wizard.trust_lint import lintable
+
+    return lintable(policy)
 
 
 def _trusts_provider(policy: object, expected: str) -> bool:
@@ -155,6 +158,18 @@ def role_findings(
         decision = evaluate(policy, claims, provider_arn=provider)
         if decision.allowed:
             admitted.append(words)
+        elif decision.verdict is Verdict.CANNOT_TELL:
+            refused.append(
+                Finding(
+                    Area.ROLE,
+                    "scope-cannot-tell",
+                    Status.MEDIUM,
+                    f"whether {words} is admitted cannot be told (it sends sub "
+                    f"{claims.get('sub', '')!r}): {decision.reason}",
+                    "run `ecr-oidc-wizard doctor --claim SUB --context KEY=VALUE` with the "
+                    "value the condition tests",
+                )
+            )
         else:
             refused.append(
                 Finding(

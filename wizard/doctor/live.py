@@ -18,7 +18,6 @@ from wizard.doctor.simulation import (
     job_claims,
     simulate,
 )
-from wizard.policies import provider_arn
 from wizard.settings import Settings
 
 if TYPE_CHECKING:
@@ -135,7 +134,7 @@ def explain_live(
             role = aws.iam.get_role(RoleName=settings.role_name)["Role"]
             policy: Any = role.get("AssumeRolePolicyDocument") or {}
             identity = aws.identity()
-            provider = provider_arn(identity.partition, identity.account_id)
+            provider = settings.oidc_issuer.provider_arn(identity.partition, identity.account_id)
             for words, claims, notes in _denied_jobs(settings, text):
                 simulations.append(
                     simulate(

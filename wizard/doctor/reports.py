@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from wizard.claims import Decision
+from wizard.claims import Decision, Verdict
 from wizard.doctor.findings import Finding, Status, _counts, worst
 
 
@@ -122,8 +122,14 @@ class Simulation:
         return self.decision.allowed
 
     @property
+    def verdict(self) -> Verdict:
+        return self.decision.verdict
+
+    @property
     def exit_code(self) -> int:
-        return 0 if self.allowed else 1
+        """0 allowed, 1 denied, 3 cannot tell (a condition depends on a value only AWS knows at
+        the time of the call: give it with --context KEY=VALUE)."""
+        return {Verdict.ALLOWED: 0, Verdict.DENIED: 1, Verdict.CANNOT_TELL: 3}[self.verdict]
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -131,8 +137,12 @@ class Simulation:
             "role": self.role,
             "job": self.job,
             "claims": dict(self.claims),
+            "verdict": str(self.verdict),
             "allowed": self.allowed,
             "reason": self.decision.reason,
+            "undecided": [c.to_json() for c in self.decision.undecided],
+            "invalid": list(self.decision.problems),
+            "hidden_claims": list(self.decision.hidden_claims),
             "deciding": None
             if self.decision.deciding is None
             else self.decision.deciding.to_json(),

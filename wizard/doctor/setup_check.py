@@ -32,7 +32,6 @@ from wizard.doctor.reports import SetupReport
 from wizard.policies import (
     PUBLIC_PUSH_ACTIONS,
     PUSH_ACTIONS,
-    provider_arn,
     public_repository_arn,
     registry_host,
     repository_arn,
@@ -127,14 +126,23 @@ def check_setup(
             from wizard.repo_facts import apply_repo_facts
 
             s = apply_repo_facts(s, facts)
+    try:
+        issuer = s.oidc_issuer
+    except ValueError as exc:
+        return report(
+            account,
+            [*findings, Finding(Area.ACCOUNT, "issuer-invalid", Status.ERROR, str(exc))],
+        )
     ctx = StepContext(settings=s, aws=aws)
-    provider = provider_arn(partition, account)
+    provider = issuer.provider_arn(partition, account)
 
     if Area.PROVIDER in wanted:
         state, problem = _inspect(OidcProviderStep(), ctx, Area.PROVIDER, "the OIDC providers")
         findings += [problem] if problem else []
         if state is not None:
-            findings += provider_findings(state, account_id=account, partition=partition)
+            findings += provider_findings(
+                state, account_id=account, partition=partition, issuer=issuer
+            )
 
     role_state: RoleState | None = None
     if wanted & {Area.ROLE, Area.TRUST, Area.PUSH}:

@@ -6,15 +6,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from wizard.claims import KEY_PREFIX, build_sub, evaluate, parse_claim
+from wizard.claims import build_sub, evaluate, parse_claim
 from wizard.doctor.policy_documents import _statements, _strings
 from wizard.doctor.reports import Simulation
-from wizard.policies import provider_arn
+from wizard.iam.issuer import GITHUB_COM, Issuer, issuer_from_name
+from wizard.iam.request import STS_GITHUB_CLAIMS
 
 if TYPE_CHECKING:
     from wizard.aws import Aws
 
-SUB_KEY = f"{KEY_PREFIX}sub"
 MAX_SIMULATED_JOBS = 8
 
 
@@ -67,7 +67,12 @@ def claims_from_text(
     if "aud" not in claims:
         claims["aud"] = aud
         notes.append(f"aud not given: assumed {aud}, what configure-aws-credentials asks for")
-    derived = {k: v for k, v in _claims_from_sub(claims.get("sub", "")).items() if k not in claims}
+    # Only what STS exposes as a condition key: the token's other claims never reach IAM.
+    derived = {
+        k: v
+        for k, v in _claims_from_sub(claims.get("sub", "")).items()
+        if k not in claims and k in STS_GITHUB_CLAIMS
+    }
     if derived:
         claims.update(derived)
         notes.append(f"derived from sub: {', '.join(sorted(derived))}")
@@ -144,7 +149,8 @@ def job_claims(
 
 
 def accepted_subjects(policy: object) -> tuple[str, ...]:
-    """Each sub value the policy's Allow statements test, with its operator."""
+    """Each sub value the policy's Allow statements test (any GitHub issuer's `sub` key), with
+    its operator."""
     out: list[str] = []
     for stmt in _statements(policy):
         if stmt.get("Effect") != "Allow":
@@ -156,9 +162,14 @@ def accepted_subjects(policy: object) -> tuple[str, ...]:
             if not isinstance(block, Mapping):
                 continue
             for key, values in block.items():
-                if isinstance(key, str) and key.lower() == SUB_KEY:
+                if isinstance(key, str) and _is_github_sub(key):
                     out += [f"{operator} {v!r}" for v in _strings(values)]
     return tuple(dict.fromkeys(out))
+
+
+def _is_github_sub(key: str) -> bool:
+    prefix, colon, claim = key.lower().rpartition(":")
+    return bool(colon) and claim == "sub" and issuer_from_name(prefix) is not None
 
 
 def simulate(
@@ -169,17 +180,35 @@ def simulate(
     provider: str | None = None,
     notes: Sequence[str] = (),
     job: str = "",
+    issuer: Issuer | None = None,
+    context: Sequence[tuple[str, str]] = (),
 ) -> Simulation:
-    decision = evaluate(policy, claims, provider_arn=provider)
+    decision = evaluate(policy, claims, provider_arn=provider, issuer=issuer, context=context)
     return Simulation(role, dict(claims), decision, accepted_subjects(policy), tuple(notes), job)
 
 
 def simulate_role(
-    aws: Aws, role_name: str, claims: Mapping[str, str], *, notes: Sequence[str] = (), job: str = ""
+    aws: Aws,
+    role_name: str,
+    claims: Mapping[str, str],
+    *,
+    notes: Sequence[str] = (),
+    job: str = "",
+    issuer: Issuer = GITHUB_COM,
+    context: Sequence[tuple[str, str]] = (),
 ) -> Simulation:
     """Read the role's trust policy and simulate; raises what AWS raises (the caller reports)."""
     role = aws.iam.get_role(RoleName=role_name)["Role"]
     identity = aws.identity()
-    provider = provider_arn(identity.partition, identity.account_id)
+    provider = issuer.provider_arn(identity.partition, identity.account_id)
     policy: Any = role.get("AssumeRolePolicyDocument") or {}
-    return simulate(policy, claims, role=role_name, provider=provider, notes=notes, job=job)
+    return simulate(
+        policy,
+        claims,
+        role=role_name,
+        provider=provider,
+        notes=notes,
+        job=job,
+        issuer=issuer,
+        context=context,
+    )

@@ -186,7 +186,7 @@ def evaluate_condition(op_raw: str, key: str, raw_values: object, ctx: RequestCo
         )
 
     if op.family is Family.NULL:
-        absent = request is None or len(request) == 0
+        absent = not isinstance(request, tuple) or len(request) == 0
         state = "absent" if absent else "present"
         ok = any(v.lower() == ("true" if absent else "false") for v in values)
         if ok:

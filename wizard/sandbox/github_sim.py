@@ -32,7 +32,8 @@ from typing import Any
 
 from wizard.claims import build_sub, evaluate, glob_match
 from wizard.github_api import AccessProblem, GitHubError, _dispatch_error
-from wizard.policies import ISSUER, provider_arn, registry_host, repository_arn
+from wizard.iam.issuer import GITHUB_COM
+from wizard.policies import registry_host, repository_arn
 from wizard.workflow import WORKFLOWS_DIR, job_environment
 
 SIM_API_URL = "sandbox://github"
@@ -526,12 +527,13 @@ class SimulatedGitHub:
         log: _Log,
     ) -> bool:
         """Play STS's part in AssumeRoleWithWebIdentity; True when it refuses."""
-        provider = provider_arn(partition, account)
+        # The simulated GitHub is github.com: its tokens come from github.com's issuer.
+        provider = GITHUB_COM.provider_arn(partition, account)
         listed = aws.iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
         if provider not in {p["Arn"] for p in listed}:
             log.add(
                 "Error: Could not assume role with OIDC: No OpenIDConnect provider found in "
-                f"your account for https://{ISSUER}"
+                f"your account for {GITHUB_COM.url}"
             )
             return True
         text = repo.files.get((run.ref, f"{WORKFLOWS_DIR}/{run.workflow}"), "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, value_diff
-from wizard.policies import ISSUER, ISSUER_URL, audience, provider_arn
+from wizard.policies import audience
 from wizard.steps.base import Step, StepContext
 from wizard.tags import aws_tags
 
@@ -37,16 +37,19 @@ class OidcProviderStep(Step[ProviderState]):
         "all of them, not only this one. Usually left in place."
     )
     purpose = (
-        "IAM learns to trust tokens signed by GitHub Actions "
-        f"({ISSUER}); done once per AWS account and reused by every role."
+        "IAM learns to trust tokens signed by GitHub Actions (token.actions.githubusercontent."
+        "com, your Enterprise Server's HOST/_services/token, or your enterprise's issuer); done "
+        "once per AWS account and reused by every role."
     )
 
     def inspect(self, ctx: StepContext) -> ProviderState:
         iam = ctx.aws.iam
-        suffix = f":oidc-provider/{ISSUER}"
+        # IAM names the provider by its URL without the scheme, case as given: compare without
+        # case, and never take another issuer's provider (GHES, an enterprise's own issuer).
+        suffix = f":oidc-provider/{ctx.settings.oidc_issuer.name}".lower()
         for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
             arn = entry.get("Arn", "")
-            if not arn.endswith(suffix):
+            if not arn.lower().endswith(suffix):
                 continue
             # The API returns the URL without its scheme; the ARN already names the host.
             found = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
@@ -59,14 +62,15 @@ class OidcProviderStep(Step[ProviderState]):
 
     def plan(self, ctx: StepContext, observed: ProviderState) -> StepPlan:
         s = ctx.settings
+        issuer = s.oidc_issuer
         aud = audience(ctx.partition)
-        arn = observed.arn or provider_arn(ctx.partition, ctx.account_id)
+        arn = observed.arn or issuer.provider_arn(ctx.partition, ctx.account_id)
         outputs = {"provider_arn": arn}
         notes: list[Note] = [] if s.thumbprints else [Note(Severity.INFO, THUMBPRINT_NOTE)]
-        resource = f"OIDC provider {ISSUER}"
+        resource = f"OIDC provider {issuer.name}"
         if not observed.exists:
             params: dict[str, object] = {
-                "Url": ISSUER_URL,
+                "Url": issuer.url,
                 "ClientIDList": [aud],
                 "Tags": aws_tags(),
             }

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from wizard.claims import build_sub, evaluate, glob_match
+from wizard.claims import Verdict, build_sub, evaluate, glob_match
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
-from wizard.policies import audience, provider_arn, registry_host, subject_prefix, trust_policy
+from wizard.policies import audience, registry_host, subject_prefix, trust_policy
 from wizard.settings import Settings
 from wizard.steps.base import Status, Step, StepContext, StepResult
 from wizard.workflow import (
@@ -292,8 +292,13 @@ def check_dispatch(
         # GitHub was not asked for the id: the real token carries it, so a repository_id
         # condition is left out of the check rather than reported as a refusal.
         document = _without_key(document, "repository_id")
-    decision = evaluate(document, claims, provider_arn=provider_arn(partition, account_id))
-    return DispatchCheck(sub, decision.allowed, decision.reason, source, environment)
+    issuer = s.oidc_issuer
+    decision = evaluate(
+        document, claims, provider_arn=issuer.provider_arn(partition, account_id), issuer=issuer
+    )
+    # Only a sure refusal stops the dispatch: "cannot tell" lets the run itself answer.
+    refused = decision.verdict is Verdict.DENIED
+    return DispatchCheck(sub, not refused, decision.reason, source, environment)
 
 
 def expected_registry(ctx: StepContext) -> str:

@@ -179,8 +179,9 @@ class StatementLinter:
             self.add(
                 "no-sub",
                 Level.HIGH,
-                f"no {self.sub_key} condition: any repository that gets a token from "
-                f"{self.issuer.url} can assume this role ({why})",
+                f"no {self.sub_key} condition: any repository "
+                f"{'on GitHub' if shared else 'that gets a token from ' + self.issuer.url} can "
+                f"assume this role ({why})",
                 f'add "StringEquals": {{"{self.sub_key}": "{self.example_sub()}"}}',
                 index,
             )
