@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from wizard.iam.document import condition_values, quote_all
 from wizard.iam.operators import Family, Operator, compare, parse_operator, suggest_operator
 from wizard.iam.request import UNKNOWN, RequestContext
-from wizard.iam.results import ConditionResult, Outcome, all_of, any_of, negate
+from wizard.iam.results import (
+    ConditionResult,
+    Outcome,
+    StatementResult,
+    all_of,
+    any_of,
+    negate,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,14 @@ def _accepts(values: tuple[str, ...]) -> str:
 
 def _shown(values: tuple[str, ...]) -> str:
     return _quote(values[0]) if len(values) == 1 else f"[{quote_all(values)}]"
+
+
+@dataclass(frozen=True)
+class EvaluatedStatement:
+    """A statement's result with its conditions as evaluated (the explanation reads both)."""
+
+    result: StatementResult
+    conds: tuple[CondEval, ...]
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,22 +9,15 @@ beside an Allow that matches, or an Allow that may match when none surely does, 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from wizard.iam.conditions import CondEval, evaluate_condition
+from wizard.iam.conditions import CondEval, EvaluatedStatement, evaluate_condition
 from wizard.iam.document import ASSUME_ACTION, action_matches, document_problems, statements
 from wizard.iam.explain import decide
 from wizard.iam.issuer import GITHUB_COM, Issuer, issuer_of_provider_arn
 from wizard.iam.principals import Caller, principal_applies
 from wizard.iam.request import RequestContext, build_context
 from wizard.iam.results import ConditionResult, Decision, Outcome, StatementResult, all_of
-
-
-@dataclass(frozen=True)
-class EvaluatedStatement:
-    result: StatementResult
-    conds: tuple[CondEval, ...]
 
 
 def _conditions(stmt: Mapping[str, Any], ctx: RequestContext) -> list[CondEval]:

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 from wizard.iam.results import ConditionResult, Decision, Outcome, StatementResult, Verdict
 
 if TYPE_CHECKING:
-    from wizard.iam.conditions import CondEval
-    from wizard.iam.evaluate import EvaluatedStatement
+    from wizard.iam.conditions import CondEval, EvaluatedStatement
 
 
 def _pick(conds: tuple[CondEval, ...]) -> CondEval | None:
