@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.iam.issuer import DEFAULT_AUDIENCE, audience
 from wizard.plan import Action, Change, Note, Severity
 from wizard.safe_write import outside, write_new_then_rename
 from wizard.settings import Settings
@@ -72,6 +73,10 @@ class WorkflowSpec:
     # The environment the job runs in ("" none). A job with an environment gets the token
     # `sub` ...:environment:NAME, which is what a role scoped with --environment admits.
     environment: str = ""
+    # The audience configure-aws-credentials asks for: its default, sts.amazonaws.com, is wrong
+    # in aws-cn, whose STS and trust policies expect sts.amazonaws.com.cn (the action's README:
+    # "audience ... e.g. sts.amazonaws.com.cn in China regions").
+    audience: str = "sts.amazonaws.com"
 
     @property
     def context(self) -> str:
@@ -99,6 +104,7 @@ def workflow_spec(settings: Settings, *, repository_uri: str = "") -> WorkflowSp
         push_tags=tuple(settings.tags) if scoped else (),
         # A job has one environment; with several, the first is used (workflow_notes says so).
         environment=settings.environments[0] if settings.environments else "",
+        audience=audience("aws-cn" if settings.region.startswith("cn-") else "aws"),
     )
 
 
@@ -245,6 +251,9 @@ def render_workflow(spec: WorkflowSpec) -> str:
         default = f"        default: {_q(spec.version)}\n"
     push = _push_trigger(spec)
     environment = f"    environment: {_q(spec.environment)}\n" if spec.environment else ""
+    audience_line = ""
+    if spec.audience != DEFAULT_AUDIENCE:
+        audience_line = f"          audience: {_q(spec.audience)}\n"
     return f"""\
 # Made by ecr-oidc-wizard. Builds the image and pushes it to Amazon ECR with OIDC: no
 # long-lived AWS keys are stored in GitHub. Every build pushes two tags:
@@ -287,7 +296,7 @@ jobs:
         with:
           role-to-assume: ${{{{ {ctx}.AWS_ROLE_ARN }}}}
           aws-region: ${{{{ {ctx}.AWS_REGION }}}}
-
+{audience_line}
       - name: Log in to Amazon ECR
         id: login-ecr
         uses: {LOGIN_ACTION}

@@ -4,6 +4,9 @@ wizard/cli.py registers it (`add_doctor_parser`) and calls `cmd_doctor`. Exit co
 everywhere: 0 healthy (or the simulated token is allowed), 1 a high-severity problem (or
 denied), 2 invalid input (nothing sent).
 
+The claim simulator answers allowed (0), denied (1) or cannot tell (3): a condition it cannot
+evaluate (a date, an address, `aws:CurrentTime`...) decides, and `--context KEY=VALUE` gives it.
+
 `--branch`, `--environment` and `--tag` here describe the job to simulate, not the scope to
 create, which is why the doctor takes its own subset of the target flags.
 """
@@ -30,7 +33,7 @@ DESCRIPTION = (
     "GitHub token the secrets and workflow file); --scan every GitHub role of the account; or "
     "simulate whether a workflow's token may assume the role (--claim, or --repo/--branch/"
     "--environment/--event/--tag). Exit 0 healthy or allowed, 1 a high-severity problem or "
-    "denied, 2 invalid input."
+    "denied, 2 invalid input, 3 the simulator cannot tell (supply the value with --context)."
 )
 
 
@@ -50,6 +53,11 @@ def add_doctor_parser(subparsers: Any) -> argparse.ArgumentParser:
     aws.add_argument("--repo-id", help="GitHub repository ID")
     gh = parser.add_argument_group("GitHub checks (need GH_TOKEN, the keyring or gh)")
     gh.add_argument("--github-api-url", help="GitHub API base (GHES: https://HOST/api/v3)")
+    gh.add_argument(
+        "--issuer",
+        help="the OIDC issuer of the workflow's tokens when the API URL does not say it "
+        "(an enterprise's unique issuer: https://token.actions.githubusercontent.com/SLUG)",
+    )
     gh.add_argument(
         "--as-variables",
         action="store_true",
@@ -82,6 +90,14 @@ def add_doctor_parser(subparsers: Any) -> argparse.ArgumentParser:
     sim.add_argument("--event", dest="sim_event", choices=EVENTS, help="the job's event")
     sim.add_argument("--tag", dest="sim_tag", metavar="NAME", help="the pushed tag")
     sim.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a value the simulator cannot know, for a condition that tests it "
+        "(aws:CurrentTime=2026-01-01T00:00:00Z, aws:SourceIp=203.0.113.7); repeatable",
+    )
+    sim.add_argument(
         "--trust-policy-file",
         type=Path,
         metavar="PATH",
@@ -96,6 +112,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings, _, _ = resolve(args)
     overrides: dict[str, Any] = {
         "github_api_url": args.github_api_url,
+        "issuer": args.issuer,
         "github_values_as": "variables" if args.as_variables else None,
         "workflow_file": args.workflow_file,
     }
@@ -107,6 +124,7 @@ def _check_input(settings: Settings, *, needs: Sequence[str]) -> None:
     from wizard.cli.common import UsageError
 
     errors = validate.region(settings.region) + validate.endpoint_url(settings.endpoint_url)
+    errors += validate.issuer(settings)
     checks = {
         "role_name": validate.role_name,
         "ecr_repository": validate.ecr_repository,
@@ -172,6 +190,11 @@ def _doctor(args: argparse.Namespace) -> int:
     from wizard.cli.common import UsageError
 
     simulating = any(getattr(args, name) for name in SIMULATION_FLAGS)
+    if args.context and not simulating:
+        raise UsageError(
+            "error: --context gives a value to the claim simulator: add --claim, or "
+            "--repo/--branch/--environment/--event/--tag."
+        )
     if args.scan and (simulating or args.trust_policy_file):
         raise UsageError("error: --scan lists every role; it cannot be combined with a claim.")
     if args.trust_policy_file and not simulating:
@@ -198,6 +221,7 @@ def _doctor(args: argparse.Namespace) -> int:
 def _simulation(args: argparse.Namespace, settings: Settings) -> Simulation:
     from wizard.cli.common import UsageError
     from wizard.doctor import claims_from_text, job_claims, simulate, simulate_role
+    from wizard.iam.request import parse_context
     from wizard.policies import audience
 
     parts = (args.sim_branch, args.sim_environment, args.sim_event, args.sim_tag, args.sim_repo)
@@ -209,6 +233,8 @@ def _simulation(args: argparse.Namespace, settings: Settings) -> Simulation:
     aud = audience("aws-cn" if settings.region.startswith("cn-") else "aws")
     job = ""
     try:
+        context = parse_context(args.context)
+        issuer = settings.oidc_issuer
         if args.claim:
             claims, notes = claims_from_text(args.claim, aud=aud)
             same = claims.get("repository", "").lower() == settings.github_repo.lower()
@@ -244,11 +270,27 @@ def _simulation(args: argparse.Namespace, settings: Settings) -> Simulation:
             raise UsageError(f"error: --trust-policy-file {path}: {exc}") from exc
         if not isinstance(policy, dict):
             raise UsageError(f"error: --trust-policy-file {path}: not a JSON policy document")
-        return simulate(policy, claims, role=str(path), notes=notes, job=job)
+        return simulate(
+            policy,
+            claims,
+            role=str(path),
+            notes=notes,
+            job=job,
+            issuer=issuer,
+            context=context,
+        )
     _check_input(settings, needs=("role_name",))
     aws = _aws(settings)
     try:
-        return simulate_role(aws, settings.role_name, claims, notes=notes, job=job)
+        return simulate_role(
+            aws,
+            settings.role_name,
+            claims,
+            notes=notes,
+            job=job,
+            issuer=issuer,
+            context=context,
+        )
     except Exception as exc:
         from wizard.troubleshoot import explain_text
 

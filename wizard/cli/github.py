@@ -45,6 +45,12 @@ def add_github_arguments(parser: argparse.ArgumentParser) -> None:
         "GitHub Enterprise Server: https://HOST/api/v3)",
     )
     group.add_argument(
+        "--issuer",
+        help="the OIDC issuer of the workflow's tokens, when --github-api-url does not say it: "
+        "an enterprise's unique issuer (https://token.actions.githubusercontent.com/SLUG, "
+        "or https://token.actions.SUBDOMAIN.ghe.com/SUBDOMAIN)",
+    )
+    group.add_argument(
         "--as-variables",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -73,6 +79,7 @@ def github_overrides(args: argparse.Namespace) -> dict[str, Any]:
     as_variables = getattr(args, "as_variables", None)
     return {
         "github_api_url": getattr(args, "github_api_url", None),
+        "issuer": getattr(args, "issuer", None),
         "github_values_as": None if as_variables is None else VALUES_AS[bool(as_variables)],
         "workflow_file": getattr(args, "workflow_file", None),
         "workflow_name": getattr(args, "workflow_name", None),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeAlias
 
+from wizard.claims import Verdict
 from wizard.doctor import (
     AREA_TITLES,
     Finding,
@@ -121,11 +122,30 @@ def scan_lines(report: ScanReport) -> list[str]:
     return lines
 
 
+# Words and symbols, never colour alone: the three answers of the claim simulator.
+_VERDICT_WORDS = {
+    Verdict.ALLOWED: "✓ ALLOWED",
+    Verdict.DENIED: "✗ DENIED",
+    Verdict.CANNOT_TELL: "? CANNOT TELL",
+}
+
+
 def simulation_lines(sim: Simulation, *, indent: int = 0) -> list[str]:
     pad = " " * indent
-    verdict = "✓ ALLOWED" if sim.allowed else "✗ DENIED"
+    verdict = _VERDICT_WORDS[sim.verdict]
     head = f"{pad}{verdict}: {sim.job or 'this token'} → role {sim.role}"
     lines = [head, f"{pad}  {sim.decision.reason}"]
+    for cond in sim.decision.undecided:
+        lines.append(
+            f"{pad}  cannot evaluate: {cond.operator} on {cond.key} "
+            f"(give its value: --context {cond.key}=VALUE)"
+        )
+    lines += [f"{pad}  invalid: {problem}" for problem in sim.decision.problems]
+    if sim.decision.hidden_claims:
+        lines.append(
+            f"{pad}  not condition keys (STS does not expose them): "
+            + ", ".join(sim.decision.hidden_claims)
+        )
     if "sub" in sim.claims:
         lines.append(f"{pad}  sub sent:     {sim.claims['sub']}")
     if sim.accepted:
