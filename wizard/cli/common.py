@@ -7,6 +7,7 @@ Exit codes: 0 done or nothing to do; 1 a step failed (guidance printed, earlier 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,12 @@ def resolve(args: argparse.Namespace) -> tuple[Settings, Remembered, Path]:
         remembered = store.load(path)
     except ConfigError as exc:
         raise UsageError(str(exc)) from exc
+    if remembered.ignored:
+        print(
+            f"note: {path} sets {', '.join(remembered.ignored)}, which hold for one run only and "
+            "are never read from a file; pass the flag on the command line if you mean it.",
+            file=sys.stderr,
+        )
     overrides: dict[str, Any] = {}
     for name in (
         "profile",

@@ -218,8 +218,10 @@ def evaluate_condition(op_raw: str, key: str, raw_values: object, ctx: RequestCo
 
     if not isinstance(request, tuple) or len(request) == 0:
         missing = f"{name} is absent from the token's claims"
+        hidden = ""
         if name in ctx.hidden:
-            missing += " (the token carries it, but STS does not expose it as a condition key)"
+            hidden = " (the token carries it, but STS does not expose it as a condition key)"
+            missing += hidden
         if op.set_op == "ForAllValues":
             return done(
                 Outcome.TRUE,
@@ -256,7 +258,7 @@ def evaluate_condition(op_raw: str, key: str, raw_values: object, ctx: RequestCo
         return done(
             Outcome.FALSE,
             f"{missing}, so {op_raw} does not match",
-            "does not match: the key is absent from the token's claims",
+            f"does not match: the key is absent from the token's claims{hidden}",
         )
 
     resolved = [_resolve(v, ctx) for v in values]
