@@ -119,3 +119,26 @@ def test_a_github_folder_linked_outside_the_checkout_needs_confirmation(tmp_path
     assert not (elsewhere / "workflows" / spec.file).exists()
     write_workflow_file(planned, outside_ok=True)
     assert (elsewhere / "workflows" / spec.file).exists()
+
+
+def test_the_workflow_command_shows_the_real_path_and_asks(tmp_path: Path) -> None:
+    import io
+
+    from wizard.cli.github import write_workflow_command
+
+    checkout = _checkout(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "workflows").mkdir(parents=True)
+    (checkout / ".github").symlink_to(elsewhere)
+    asked: list[str] = []
+
+    def refuse(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    out, err = io.StringIO(), io.StringIO()
+    code = write_workflow_command(guide_settings(), cwd=checkout, out=out, err=err, confirm=refuse)
+    assert code == 0
+    assert str(elsewhere.resolve()) in out.getvalue()
+    assert asked and str(elsewhere.resolve()) in asked[0]
+    assert not any((elsewhere / "workflows").iterdir())

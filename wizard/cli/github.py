@@ -7,6 +7,7 @@ guidance printed, 2 invalid input with nothing sent) and writes plain text.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,6 +33,13 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 VALUES_AS = {True: "variables", False: "secrets"}
+# C0 and C1 control characters (ESC starts terminal sequences): a file name shown to the person
+# is printed without them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def strip_control(text: str) -> str:
+    return _CONTROL.sub("?", text)
 
 
 # --- Arguments ---------------------------------------------------------------------------------
@@ -287,6 +295,29 @@ def write_workflow_command(
         print(f"= {planned.shown_path} is already as planned; nothing to write.", file=out)
         return EXIT_OK
     print(planned.diff, file=out, end="" if planned.diff.endswith("\n") else "\n")
+    outside_ok = False
+    if planned.real_outside is not None:
+        where = strip_control(str(planned.real_outside))
+        print(
+            f"! {planned.shown_path} leads outside this checkout (a link on the way points "
+            f"elsewhere): the file would be written to {where}",
+            file=out,
+        )
+        if yes:
+            outside_ok = True
+        elif confirm is not None or sys.stdin.isatty():
+            outside_ok = (confirm or _confirm)(f"Write the workflow to {where}?")
+            if not outside_ok:
+                print("Not written.", file=err)
+                return EXIT_OK
+        else:
+            print(
+                f"Not written: {planned.shown_path} leads to {where}, outside the checkout, and "
+                "standard input is not a terminal. Re-run with --yes to write there, or "
+                "--output another path.",
+                file=err,
+            )
+            return EXIT_USAGE
     replace = False
     if planned.action is Action.UPDATE:
         if yes:
@@ -305,7 +336,7 @@ def write_workflow_command(
             )
             return EXIT_USAGE
     try:
-        path = write_workflow_file(planned, replace=replace)
+        path = write_workflow_file(planned, replace=replace, outside_ok=outside_ok)
     except WorkflowFileChanged as exc:
         print(str(exc), file=err)
         return EXIT_FAILED
