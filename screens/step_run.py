@@ -17,6 +17,9 @@ from screens.widgets.plan_view import styled_lines
 from wizard.render.plan_text import change_line
 from wizard.steps.base import StepContext
 
+# Control characters (ESC starts terminal sequences) never reach the screen from a path.
+_NO_CONTROL = {c: "?" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+
 
 class WorkflowRunScreen(GitHubStepScreen):
     number = 6
@@ -105,12 +108,15 @@ class WorkflowRunScreen(GitHubStepScreen):
             self.app.bell()
             return
         change = planned.change()
+        lines = [change_line(change), *change.diff.splitlines()]
+        question = f"Write {planned.shown_path} on this disk? (nothing is committed or pushed)"
+        if planned.real_outside is not None:
+            # A link on the way (.github) leads out of the checkout: say where, ask for that.
+            where = str(planned.real_outside).translate(_NO_CONTROL)
+            lines.insert(0, f"!! {planned.shown_path} leads outside this checkout, to {where}")
+            question = f"Write the workflow to {where}, outside this checkout?"
         self.app.push_screen(
-            ConfirmScreen(
-                f"Write {planned.shown_path}",
-                [change_line(change), *change.diff.splitlines()],
-                f"Write {planned.shown_path} on this disk? (nothing is committed or pushed)",
-            ),
+            ConfirmScreen(f"Write {planned.shown_path}", lines, question),
             self._write_confirmed,
         )
 
@@ -121,7 +127,8 @@ class WorkflowRunScreen(GitHubStepScreen):
         if not answer or planned is None:
             return
         try:
-            path = write_workflow_file(planned, replace=True)
+            # The confirmation named the real path when it leaves the checkout.
+            path = write_workflow_file(planned, replace=True, outside_ok=True)
         except (WorkflowFileChanged, OSError) as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
