@@ -247,3 +247,43 @@ def test_the_scan_lists_roles_of_every_github_issuer_and_wildcard_principals(
     assert "no-sub" in listed["ghes-open"] and "no-sub" in listed["slug-open"]
     assert "wildcard-principal" in listed["anyone"]
     assert code == 1
+
+
+def test_explain_names_the_chosen_issuer(capsys: pytest.CaptureFixture[str], workdir: Path) -> None:
+    # the remembered answers name the Enterprise Server
+    (workdir / "ecr-oidc-wizard.toml").write_text(
+        f'version = 1\n[answers]\ngithub_api_url = "{GHES_API}"\n'
+    )
+    code = main(
+        [
+            "explain",
+            "No OpenIDConnect provider found in your account for https://ghe.example.com/_services/token",
+            "--region",
+            REGION,
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "https://ghe.example.com/_services/token" in out
+    assert "token.actions.githubusercontent.com" not in out
+
+
+def test_a_wildcard_statement_beside_the_wizards_makes_the_setup_unhealthy(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = [*ARGS, "--endpoint-url", moto.url]
+    assert main(["apply", *base, "--yes"]) == 0
+    iam = boto3.client(
+        "iam", endpoint_url=moto.url, region_name=REGION, config=Config(retries={"max_attempts": 1})
+    )
+    document = iam.get_role(RoleName="AppPush")["Role"]["AssumeRolePolicyDocument"]
+    document["Statement"].append(
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
+    )
+    iam.update_assume_role_policy(RoleName="AppPush", PolicyDocument=json.dumps(document))
+    capsys.readouterr()
+    code, report = _json(capsys, "doctor", "--json", *base)
+    assert code == 1
+    assert report["healthy"] is False
+    found = {f["code"]: f["status"] for f in report["findings"]}
+    assert found["wildcard-principal"] == "high"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import Any
 
@@ -21,6 +22,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         "policy_name": settings.policy_name,
         "github_repo": settings.github_repo,
     }
+    with contextlib.suppress(ValueError):
+        values["issuer"] = settings.oidc_issuer.name
     values = {k: v for k, v in values.items() if v}
     found = classify(text, values)
     live = None

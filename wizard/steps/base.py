@@ -6,6 +6,7 @@ calls the plan holds, so a preview is a promise.
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -155,6 +156,8 @@ def user_values(ctx: StepContext) -> dict[str, str]:
         "policy_name": s.policy_name,
         "github_repo": s.github_repo,
     }
+    with contextlib.suppress(ValueError):  # an invalid issuer is refused before any step
+        values["issuer"] = s.oidc_issuer.name
     from wizard.policies import registry_host, role_arn
 
     identity = ctx.aws.known_identity  # guidance must not call AWS

@@ -131,7 +131,7 @@ CASES: tuple[Case, ...] = (
         id="oidc-provider-missing",
         title="The AWS account has no GitHub OIDC provider",
         cause=(
-            "STS looked for an IAM OIDC provider for https://token.actions.githubusercontent.com "
+            "STS looked for an IAM OIDC provider for {issuer_url} "
             "in the account that owns the role and found none: step 2 was not done in that "
             "account (often it was done in another account than the role's ARN names), or the "
             "provider was created with another URL."
@@ -595,7 +595,7 @@ CASES: tuple[Case, ...] = (
         title="The GitHub OIDC provider already exists in this account",
         cause=(
             "An account holds one IAM OIDC provider per URL, and one for "
-            "token.actions.githubusercontent.com is already there (from the guide, another "
+            "{issuer_url} is already there (from the guide, another "
             "tool or another team)."
         ),
         fix=(

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from wizard.iam.issuer import GITHUB_COM_NAME
 from wizard.troubleshoot.catalogue import _PERMISSION, CASES, Case
 
 
@@ -216,6 +217,7 @@ def _fields(known: Mapping[str, str], quote: Callable[[str], str]) -> dict[str, 
         return quote(known[key]) if key in known else _PLACEHOLDERS[key]
 
     partition = quote(known.get("partition", "aws"))
+    issuer = known.get("issuer", GITHUB_COM_NAME)
     china = known.get("partition") == "aws-cn"
     account, region = get("account_id"), get("region")
     out = {key: get(key) for key in _PLACEHOLDERS}
@@ -233,9 +235,9 @@ def _fields(known: Mapping[str, str], quote: Callable[[str], str]) -> dict[str, 
             if "role_arn" in known
             else f"arn:{partition}:iam::{account}:role/{get('role_name')}"
         ),
-        provider_arn=(
-            f"arn:{partition}:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
-        ),
+        # The provider of the chosen GitHub issuer (github.com unless the caller says another).
+        provider_arn=f"arn:{partition}:iam::{account}:oidc-provider/{issuer}",
+        issuer_url=f"https://{issuer}",
         repository_arn=f"arn:{partition}:ecr:{region}:{account}:repository/{get('ecr_repository')}",
     )
     return out
