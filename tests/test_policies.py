@@ -201,3 +201,91 @@ def test_template_without_repository_and_unknown_id_is_refused() -> None:
 def test_template_without_context_is_wide() -> None:
     notes = policies.scope_notes(settings(sub_claim_keys=["repo"]))
     assert any(n.severity is Severity.DANGER and "no context" in n.text for n in notes)
+
+
+# --- The builders never widen ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keys", "scope", "missing"),
+    [
+        (["repo", "ref"], {"environments": ["prod"]}, "'context' or 'environment'"),
+        (["repo", "environment"], {"branches": ["main"]}, "'context' or 'ref'"),
+        (["repo", "ref"], {"pull_requests": True}, "'context' or 'event_name'"),
+        (["repo", "job_workflow_ref"], {}, "'context' or 'ref'"),
+    ],
+)
+def test_a_scope_the_template_cannot_say_is_refused_naming_the_claim(
+    keys: list[str], scope: dict[str, Any], missing: str
+) -> None:
+    s = settings(sub_claim_keys=keys, **scope)
+    errors = validate.settings_errors(s)
+    assert [e.field for e in errors] == ["sub_claim_keys"]
+    assert missing in errors[0].message and "never filled with '*'" in errors[0].message
+    with pytest.raises(policies.PolicyError, match="cannot express"):
+        policies.trust_policy(s, partition="aws", account_id=ACCOUNT)
+
+
+@pytest.mark.parametrize(
+    ("keys", "scope", "sub"),
+    [
+        (
+            ["repo", "ref"],
+            {"tags": ["v1"]},
+            "repo:UNGlobalPlatform/images-datascience:ref:refs/tags/v1",
+        ),
+        (
+            ["repo", "environment"],
+            {"environments": ["prod"]},
+            "repo:UNGlobalPlatform/images-datascience:environment:prod",
+        ),
+        (
+            ["repo", "ref", "event_name"],
+            {"pull_requests": True, "branches": ["main"]},
+            "repo:UNGlobalPlatform/images-datascience:ref:*:event_name:pull_request",
+        ),
+    ],
+)
+def test_each_chosen_scope_is_written_exactly(
+    keys: list[str], scope: dict[str, Any], sub: str
+) -> None:
+    s = settings(sub_claim_keys=keys, repo_id="987", **scope)
+    assert sub in [x.value for x in policies.subjects(s)]
+
+
+def test_scope_values_with_a_policy_variable_are_refused() -> None:
+    for field, value in (
+        ("branches", ["a${aws:username}"]),
+        ("environments", ["p${x}"]),
+        ("tags", ["${*}"]),
+    ):
+        errors = validate.settings_errors(settings(**{field: value}))
+        assert errors and "'${'" in errors[0].message, (field, errors)
+
+
+def test_the_cli_refuses_an_inexpressible_scope_with_exit_2(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wizard.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ecr-oidc-wizard.toml").write_text(
+        'version = 1\n[answers]\nsub_claim_keys = ["repo", "ref"]\nrepo_id = "1"\n'
+    )
+    code = main(
+        [
+            "plan",
+            "--github-repo",
+            "o/r",
+            "--ecr-repository",
+            "app",
+            "--role-name",
+            "R",
+            "--region",
+            "us-east-1",
+            "--environment",
+            "prod",
+        ]
+    )
+    assert code == 2
+    assert "'context' or 'environment'" in capsys.readouterr().err
