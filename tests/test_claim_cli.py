@@ -114,7 +114,9 @@ def test_every_failing_condition_is_named(
             }
         },
     )
-    assert main(claim(path)) == 1
+    argv = claim(path)
+    argv[argv.index(MAIN)] = f"sub={MAIN},repository_id=7"
+    assert main(argv) == 1
     out = capsys.readouterr().out
     assert f"{KEY}:sub" in out and f"{KEY}:repository_id" in out
     assert "other condition" not in out

@@ -365,3 +365,37 @@ def test_every_failing_condition_is_named() -> None:
     for key in (AUD, SUB, GITHUB_COM.key("repository_id"), GITHUB_COM.key("environment")):
         assert key in decision.reason
     assert "other condition" not in decision.reason
+
+
+def test_a_claim_every_token_carries_but_not_given_cannot_be_told() -> None:
+    policy = pol(
+        allow(
+            {
+                "StringEquals": {AUD: STS, SUB: MAIN},
+                "StringLike": {GITHUB_COM.key("job_workflow_ref"): "o/shared/.github/workflows/*"},
+            }
+        )
+    )
+    typed = evaluate(policy, {"sub": MAIN}, provider_arn=ARN, partial=True)
+    assert typed.verdict is U
+    assert "job_workflow_ref=VALUE" in typed.reason
+    full = evaluate(
+        policy,
+        {"sub": MAIN, "job_workflow_ref": "o/shared/.github/workflows/push.yml@refs/heads/main"},
+        provider_arn=ARN,
+        partial=True,
+    )
+    assert full.verdict is A
+
+
+def test_an_allow_pinned_only_by_a_reusable_workflow_stays_open() -> None:
+    # A stranger may call a public reusable workflow: job_workflow_ref does not keep them out.
+    policy = pol(
+        allow(
+            {
+                "StringEquals": {AUD: STS},
+                "StringLike": {GITHUB_COM.key("job_workflow_ref"): "o/shared/.github/workflows/*"},
+            }
+        )
+    )
+    assert "no-sub" in {f.code for f in lint_trust_policy(policy)}

@@ -155,7 +155,7 @@ def role_findings(
     refused: list[Finding] = []
     admitted: list[str] = []
     for words, claims in jobs:
-        decision = evaluate(policy, claims, provider_arn=provider)
+        decision = evaluate(policy, claims, provider_arn=provider, partial=True)
         if decision.allowed:
             admitted.append(words)
         elif decision.verdict is Verdict.CANNOT_TELL:

@@ -183,7 +183,11 @@ def simulate(
     issuer: Issuer | None = None,
     context: Sequence[tuple[str, str]] = (),
 ) -> Simulation:
-    decision = evaluate(policy, claims, provider_arn=provider, issuer=issuer, context=context)
+    # The claims are what a person typed (or a job built from parts): a claim every real token
+    # carries but not given is not absent, it is unknown.
+    decision = evaluate(
+        policy, claims, provider_arn=provider, issuer=issuer, context=context, partial=True
+    )
     return Simulation(role, dict(claims), decision, accepted_subjects(policy), tuple(notes), job)
 
 

@@ -192,7 +192,15 @@ def evaluate_condition(op_raw: str, key: str, raw_values: object, ctx: RequestCo
         )
     request = ctx.lookup(key)
     supply = f" (supply it with --context {key}=VALUE)"
+    claim = name != key  # a claim of the token's issuer
 
+    if request is UNKNOWN and claim:
+        given = f" (every token carries it: add {name}=VALUE to --claim)"
+        return done(
+            Outcome.UNKNOWN,
+            f"{name} was not given, so {op_raw} on it cannot be told{given}",
+            f"cannot be told: the token's {name} was not given{given}",
+        )
     if request is UNKNOWN:
         return done(
             Outcome.UNKNOWN,

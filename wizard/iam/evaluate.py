@@ -99,17 +99,20 @@ def evaluate(
     action: str = ASSUME_ACTION,
     issuer: Issuer | None = None,
     context: Iterable[tuple[str, str]] = (),
+    partial: bool = False,
 ) -> Decision:
     """Would a token with `claims` from `issuer` be allowed `action` by the trust `policy`?
 
     `provider_arn` is the token's provider in the role's account; without it a Federated
     principal for the issuer's provider matches whatever its account. The issuer defaults to
     the one `provider_arn` names, else github.com. `context` supplies values of keys the
-    simulator cannot know (``("aws:CurrentTime", "2026-01-01T00:00:00Z")``). Never raises.
+    simulator cannot know (``("aws:CurrentTime", "2026-01-01T00:00:00Z")``). `partial` says the
+    claims are a few a person typed: a claim every token carries but not given cannot be told.
+    Never raises.
     """
     chosen = issuer or (issuer_of_provider_arn(provider_arn) if provider_arn else None)
     chosen = chosen or GITHUB_COM
-    ctx = build_context(claims, issuer=chosen, supplied=context)
+    ctx = build_context(claims, issuer=chosen, supplied=context, partial=partial)
     caller = Caller(chosen, provider_arn)
     evaluated = [
         evaluate_statement(i, s, ctx, action, caller) for i, s in enumerate(statements(policy))

@@ -44,6 +44,13 @@ STS_GITHUB_CLAIMS: Final = frozenset(
 )
 
 
+# Claims every real token carries. When a person types a few claims (`--claim SUB`), one of
+# these left out is not absent from the real token: a condition on it cannot be told.
+ALWAYS_CARRIED: Final = frozenset(
+    {"repository", "repository_id", "actor", "actor_id", "workflow", "job_workflow_ref", "ref"}
+)
+
+
 class _Unknown:
     def __repr__(self) -> str:
         return "UNKNOWN"
@@ -65,13 +72,16 @@ class RequestContext:
     hidden: tuple[str, ...] = ()
     # keys a person supplied with --context
     supplied: tuple[str, ...] = ()
+    # The claims are what a person typed, not a whole token (see ALWAYS_CARRIED).
+    partial: bool = False
 
     def lookup(self, key: str) -> Lookup:
         lowered = key.lower()
         if lowered in self.values:
             return self.values[lowered]
         if lowered.startswith(self.issuer.key_prefix):
-            return None
+            name = lowered[len(self.issuer.key_prefix) :]
+            return UNKNOWN if self.partial and name in ALWAYS_CARRIED else None
         if _PROVIDER_KEY.match(lowered):
             return None
         return UNKNOWN
@@ -94,6 +104,7 @@ def build_context(
     *,
     issuer: Issuer = GITHUB_COM,
     supplied: Iterable[tuple[str, str]] = (),
+    partial: bool = False,
 ) -> RequestContext:
     """The request for a token with `claims` (short names or full keys) from `issuer`.
 
@@ -122,7 +133,7 @@ def build_context(
         given.setdefault(key.strip().lower(), []).append(value)
     for key, many in given.items():
         values[key] = tuple(many)
-    return RequestContext(issuer, values, tuple(sorted(set(hidden))), tuple(given))
+    return RequestContext(issuer, values, tuple(sorted(set(hidden))), tuple(given), partial)
 
 
 def parse_context(items: Iterable[str]) -> list[tuple[str, str]]:

@@ -294,7 +294,11 @@ def check_dispatch(
         document = _without_key(document, "repository_id")
     issuer = s.oidc_issuer
     decision = evaluate(
-        document, claims, provider_arn=issuer.provider_arn(partition, account_id), issuer=issuer
+        document,
+        claims,
+        provider_arn=issuer.provider_arn(partition, account_id),
+        issuer=issuer,
+        partial=True,
     )
     # Only a sure refusal stops the dispatch: "cannot tell" lets the run itself answer.
     refused = decision.verdict is Verdict.DENIED

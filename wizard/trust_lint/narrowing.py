@@ -55,5 +55,7 @@ def stranger_admitted(
 ) -> bool:
     """Whether a stranger's token with `sub` may get in (allowed, or cannot be told)."""
     claims = stranger_claims(stmt, issuer, sub)
-    decision = evaluate(policy, claims, provider_arn=arn, issuer=issuer)
+    # Claims the stranger's token carries but the probe does not set (job_workflow_ref: a
+    # stranger may call a public reusable workflow) are unknown, never assumed absent.
+    decision = evaluate(policy, claims, provider_arn=arn, issuer=issuer, partial=True)
     return decision.verdict is not Verdict.DENIED
