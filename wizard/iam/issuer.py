@@ -127,9 +127,11 @@ def issuer_for_api(api_url: str) -> Issuer:
     """The issuer whose tokens the GitHub behind `api_url` mints by default.
 
     ``https://api.github.com`` (or nothing) is github.com; ``https://api.SUBDOMAIN.ghe.com`` is
-    GHE.com; ``https://HOST/api/v3`` is GitHub Enterprise Server. An enterprise's unique issuer
-    is not visible to a repository's token, so it is given with ``--issuer``.
-    Raises ValueError for a URL that is none of these.
+    GHE.com; ``https://HOST/api/v3`` (GHES's API base) is GitHub Enterprise Server. A URL of no
+    such shape (a proxy in front of github.com, say) does not tell: github.com's issuer is kept,
+    and ``--issuer`` names another. An enterprise's unique issuer is not visible to a
+    repository's token either, so it too is given with ``--issuer``.
+    Raises ValueError for a URL that is not http(s).
     """
     raw = api_url.strip()
     if not raw:
@@ -143,6 +145,8 @@ def issuer_for_api(api_url: str) -> Issuer:
     found = _GHE_COM_API.match(host)
     if found:
         return Issuer(f"token.actions.{found['sub']}.ghe.com", "ghe.com")
+    if parts.path.rstrip("/") != "/api/v3":
+        return GITHUB_COM
     netloc = host if parts.port is None else f"{host}:{parts.port}"
     return Issuer(f"{netloc}{GHES_PATH}", "ghes")
 

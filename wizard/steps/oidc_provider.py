@@ -36,10 +36,10 @@ class OidcProviderStep(Step[ProviderState]):
         "(`aws iam delete-open-id-connect-provider --open-id-connect-provider-arn ARN`) breaks "
         "all of them, not only this one. Usually left in place."
     )
+    # The plan names the chosen issuer; this line describes the step (github.com's issuer).
     purpose = (
-        "IAM learns to trust tokens signed by GitHub Actions (token.actions.githubusercontent."
-        "com, your Enterprise Server's HOST/_services/token, or your enterprise's issuer); done "
-        "once per AWS account and reused by every role."
+        "IAM learns to trust tokens signed by GitHub Actions "
+        "(token.actions.githubusercontent.com); done once per AWS account and reused by every role."
     )
 
     def inspect(self, ctx: StepContext) -> ProviderState:
