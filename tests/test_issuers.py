@@ -70,6 +70,9 @@ def no_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             Issuer("ghe.example.com:8443/_services/token", "ghes"),
         ),
         ("https://api.octocorp.ghe.com", GHE_COM),
+        # a URL of no known shape (a proxy, a local stand-in) does not tell: --issuer does
+        ("https://github-proxy.internal", GITHUB_COM),
+        ("http://127.0.0.1:8080", GITHUB_COM),
     ],
 )
 def test_the_issuer_follows_the_api_url(api_url: str, expected: Issuer) -> None:
