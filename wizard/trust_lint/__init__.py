@@ -72,7 +72,11 @@ def _assumes_with_web_identity(stmt: Mapping[str, Any]) -> bool:
 def lintable(policy: object) -> bool:
     """Whether any GitHub issuer's provider (of any account), or a wildcard principal, is named."""
     return any(
-        isinstance(stmt, Mapping) and (github_providers(stmt) or wildcard_principal(stmt))
+        isinstance(stmt, Mapping)
+        and (
+            bool(github_providers(stmt))
+            or (stmt.get("Effect") == "Allow" and wildcard_principal(stmt) is not None)
+        )
         for stmt in statements(policy)
     )
 
