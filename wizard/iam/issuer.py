@@ -129,8 +129,9 @@ def issuer_for_api(api_url: str) -> Issuer:
     ``https://api.github.com`` (or nothing) is github.com; ``https://api.SUBDOMAIN.ghe.com`` is
     GHE.com; ``https://HOST/api/v3`` (GHES's API base) is GitHub Enterprise Server. A URL of no
     such shape (a proxy in front of github.com, say) does not tell: github.com's issuer is kept,
-    and ``--issuer`` names another. An enterprise's unique issuer is not visible to a
-    repository's token either, so it too is given with ``--issuer``.
+    and ``--issuer`` names another. An enterprise's unique issuer cannot be read either: the
+    REST API only sets it (``PUT /enterprises/{enterprise}/actions/oidc/customization/issuer``,
+    no GET), so it too is given with ``--issuer``.
     Raises ValueError for a URL that is not http(s).
     """
     raw = api_url.strip()
