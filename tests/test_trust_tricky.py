@@ -399,3 +399,17 @@ def test_an_allow_pinned_only_by_a_reusable_workflow_stays_open() -> None:
         )
     )
     assert "no-sub" in {f.code for f in lint_trust_policy(policy)}
+
+
+def test_an_unknown_policy_variable_is_named_and_can_be_supplied() -> None:
+    policy = pol(allow({"StringLike": {SUB: "repo:${aws:PrincipalTag/team}/*"}}))
+    unknown = evaluate(policy, {"sub": MAIN}, provider_arn=ARN)
+    assert unknown.verdict is U
+    assert "--context aws:PrincipalTag/team=VALUE" in unknown.reason
+    told = evaluate(
+        policy, {"sub": MAIN}, provider_arn=ARN, context=[("aws:PrincipalTag/team", "o")]
+    )
+    assert told.verdict is A
+    # whatever the variable holds, a literal part that cannot match decides
+    never = pol(allow({"StringEquals": {SUB: "repo:${aws:PrincipalTag/team}/r:*"}}))
+    assert evaluate(never, {"sub": MAIN}, provider_arn=ARN).verdict is D

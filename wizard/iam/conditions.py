@@ -287,11 +287,14 @@ def evaluate_condition(op_raw: str, key: str, raw_values: object, ctx: RequestCo
     outcome = combine(per)
     seen = _shown(request)
     if outcome is Outcome.UNKNOWN:
+        # The request's value is known here: only a policy variable can be unknown.
+        unknown = next((n for n in variables if ctx.lookup(n) is UNKNOWN), key)
+        hint = f" (supply it with --context {unknown}=VALUE)"
         return done(
             Outcome.UNKNOWN,
-            f"{name} {seen} under {op_raw} {_accepts(values)} depends on a policy variable this "
-            f"simulator does not know{supply.replace(key, variables[0] if variables else key)}",
-            f"cannot be told: it depends on {', '.join(variables) or 'an unknown value'}",
+            f"{name} {seen} under {op_raw} {_accepts(values)} depends on the policy variable "
+            f"${{{unknown}}}, which this simulator does not know{hint}",
+            f"cannot be told: it depends on ${{{unknown}}}{hint}",
             note=note,
         )
     if op.negated:

@@ -135,11 +135,8 @@ def simulation_lines(sim: Simulation, *, indent: int = 0) -> list[str]:
     verdict = _VERDICT_WORDS[sim.verdict]
     head = f"{pad}{verdict}: {sim.job or 'this token'} → role {sim.role}"
     lines = [head, f"{pad}  {sim.decision.reason}"]
-    for cond in sim.decision.undecided:
-        lines.append(
-            f"{pad}  cannot evaluate: {cond.operator} on {cond.key} "
-            f"(give its value: --context {cond.key}=VALUE)"
-        )
+    # Each reason ends with how to give the missing value (--context, or a claim to add).
+    lines += [f"{pad}  cannot evaluate: {cond.reason}" for cond in sim.decision.undecided]
     lines += [f"{pad}  invalid: {problem}" for problem in sim.decision.problems]
     if sim.decision.hidden_claims:
         lines.append(
