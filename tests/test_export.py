@@ -55,7 +55,12 @@ SETUPS: dict[str, Settings] = {
     "ECR Public": guide_settings(public=True),
     "other region": guide_settings(region="eu-west-3", ecr_repository="team/app"),
 }
-WIDE = {"any ref (the guide's wide choice)", "every repository of the owner"}
+# Each WIDE note of the plan, by setup: a wildcard branch or tag pattern is WIDE too.
+WIDE = {
+    "any ref (the guide's wide choice)": 1,
+    "every repository of the owner": 1,
+    "branches, tags and environments": 2,
+}
 
 
 def planned(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -400,7 +405,7 @@ def test_wide_scopes_carry_the_plan_s_wide_markers_as_comments(name: str) -> Non
         comments = [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
         marked = [c for c in comments if c.startswith("# WIDE:")]
         # In the header and again above the role.
-        assert len(marked) == (2 if name in WIDE else 0), comments
+        assert len(marked) == 2 * WIDE.get(name, 0), comments
         code = [line for line in text.splitlines() if not line.strip().startswith("#")]
         assert not any("WIDE" in line for line in code)
 

@@ -290,3 +290,23 @@ def test_a_wildcard_statement_beside_the_wizards_makes_the_setup_unhealthy(
     assert report["healthy"] is False
     found = {f["code"]: f["status"] for f in report["findings"]}
     assert found["wildcard-principal"] == "high"
+
+
+def test_exports_create_and_trust_the_chosen_issuers_provider() -> None:
+    from wizard.export import ExportError, render_export
+    from wizard.export.cloudformation import render_cloudformation
+    from wizard.export.terraform import render_terraform
+
+    s = Settings(
+        github_repo=REPO, ecr_repository="app", role_name="R", region=REGION, issuer=GHES.url
+    )
+    for text in (render_cloudformation(s), render_terraform(s)):
+        assert "https://ghe.example.com/_services/token" in text
+        assert "ghe.example.com/_services/token:sub" in text
+        assert "token.actions.githubusercontent.com" not in text
+    ghes_arn = GHES.provider_arn("aws", ACCOUNT_ID)
+    assert ghes_arn in render_export(s, "cloudformation", existing_provider_arn=ghes_arn)
+    with pytest.raises(ExportError, match=r"ghe\.example\.com/_services/token"):
+        render_export(
+            s, "cloudformation", existing_provider_arn=GITHUB_COM.provider_arn("aws", ACCOUNT_ID)
+        )

@@ -26,13 +26,15 @@ class ExportError(ValueError):
 def render_export(
     settings: Settings, fmt: str, *, existing_provider_arn: str = "", github: bool = False
 ) -> str:
-    from wizard.export.cloudformation import EXISTING_PROVIDER_PATTERN, render_cloudformation
+    from wizard.export.cloudformation import existing_provider_pattern, render_cloudformation
     from wizard.export.terraform import render_terraform
 
-    if existing_provider_arn and not re.fullmatch(EXISTING_PROVIDER_PATTERN, existing_provider_arn):
+    issuer = settings.oidc_issuer
+    pattern = existing_provider_pattern(issuer)
+    if existing_provider_arn and not re.fullmatch(pattern, existing_provider_arn):
         raise ExportError(
-            f"--existing-provider-arn {existing_provider_arn!r} is not the ARN of GitHub's OIDC "
-            "provider: arn:PARTITION:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com"
+            f"--existing-provider-arn {existing_provider_arn!r} is not the ARN of the OIDC "
+            f"provider for {issuer.url}: arn:PARTITION:iam::ACCOUNT:oidc-provider/{issuer.name}"
         )
     if fmt == "cloudformation":
         if github:

@@ -20,13 +20,14 @@ account that trusts GitHub.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from wizard.export.comments import comment_block, header_lines
 from wizard.export.documents import ExportDocuments, Parameter, Spelling, export_documents
-from wizard.policies import ISSUER_URL
+from wizard.iam.issuer import GITHUB_COM, Issuer
 from wizard.settings import Settings
 from wizard.steps.ecr_repository import repository_configuration
 from wizard.steps.github_secrets import ECR_PUBLIC_REGION
@@ -38,10 +39,15 @@ ROLE = "GitHubActionsRole"
 POLICY = "EcrPushPolicy"
 CREATE_PROVIDER = "CreateOidcProvider"
 EXISTING_PROVIDER = "ExistingOidcProviderArn"
-# Empty, or the ARN of the account's provider for GitHub's issuer (any partition).
-EXISTING_PROVIDER_PATTERN = (
-    r"^$|^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\.actions\.githubusercontent\.com$"
-)
+
+
+def existing_provider_pattern(issuer: Issuer = GITHUB_COM) -> str:
+    """Empty, or the ARN of the account's provider for the chosen issuer (any partition)."""
+    name = re.escape(issuer.name)
+    return rf"^$|^arn:aws[a-z-]*:iam::[0-9]{{12}}:oidc-provider/{name}$"
+
+
+EXISTING_PROVIDER_PATTERN = existing_provider_pattern()
 
 
 # ECR Public's API, and so its repositories, exist in us-east-1 only: a stack elsewhere stops
@@ -80,7 +86,7 @@ def render_cloudformation(settings: Settings, *, existing_provider_arn: str = ""
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": "GitHub Actions push images to Amazon ECR with OpenID Connect, no "
         "long-lived keys (exported by ecr-oidc-wizard).",
-        "Parameters": _parameters(docs, existing_provider_arn),
+        "Parameters": _parameters(docs, existing_provider_arn, settings.oidc_issuer),
         "Conditions": {CREATE_PROVIDER: {"Fn::Equals": [{"Ref": EXISTING_PROVIDER}, ""]}},
         "Resources": {
             PROVIDER: _provider(settings),
@@ -96,14 +102,16 @@ def render_cloudformation(settings: Settings, *, existing_provider_arn: str = ""
     return _with_comments(text, docs)
 
 
-def _parameters(docs: ExportDocuments, existing_provider_arn: str) -> dict[str, Any]:
+def _parameters(
+    docs: ExportDocuments, existing_provider_arn: str, issuer: Issuer
+) -> dict[str, Any]:
     out = {p.name: _parameter(p) for p in docs.parameters}
     out[EXISTING_PROVIDER] = {
         "Type": "String",
         "Default": existing_provider_arn,
         "Description": "ARN of the account's OIDC provider for GitHub, if it exists (one per "
         "URL per account); empty creates it.",
-        "AllowedPattern": EXISTING_PROVIDER_PATTERN,
+        "AllowedPattern": existing_provider_pattern(issuer),
     }
     return out
 
@@ -143,7 +151,7 @@ def _link_provider(document: Any, arn: str) -> Any:
 
 def _provider(s: Settings) -> dict[str, Any]:
     properties: dict[str, Any] = {
-        "Url": ISSUER_URL,
+        "Url": s.oidc_issuer.url,
         "ClientIdList": [_sub(SPELLING.audience)],
     }
     if s.thumbprints:

@@ -175,7 +175,7 @@ def export_documents(s: Settings, spelling: Spelling) -> ExportDocuments:
         trust_policy=trust,
         push_policy=push,
         role_description=description,
-        provider_arn=provider_arn(spelling.partition, spelling.account_id),
+        provider_arn=provider_arn(spelling.partition, spelling.account_id, s.oidc_issuer),
         parameters=(*parameters, *_resource_names(s)),
         notes=tuple(scope_notes(s)),
     )

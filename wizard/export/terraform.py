@@ -20,7 +20,6 @@ from wizard.export import hcl
 from wizard.export.comments import comment_block, header_lines
 from wizard.export.documents import ExportDocuments, Parameter, Spelling, export_documents
 from wizard.export.hcl import Block, Expr
-from wizard.policies import ISSUER_URL
 from wizard.settings import Settings
 from wizard.steps.ecr_repository import repository_configuration
 from wizard.steps.github_secrets import ECR_PUBLIC_REGION, REGION_NAME, ROLE_ARN_NAME
@@ -142,10 +141,11 @@ def _tags() -> dict[str, str]:
 
 
 def _provider(s: Settings, existing: bool) -> Block:
+    url = s.oidc_issuer.url
     if existing:
-        return Block("data", ("aws_iam_openid_connect_provider", "github"), (("url", ISSUER_URL),))
+        return Block("data", ("aws_iam_openid_connect_provider", "github"), (("url", url),))
     body: list[tuple[str, Any] | Block] = [
-        ("url", ISSUER_URL),
+        ("url", url),
         ("client_id_list", [SPELLING.audience]),
     ]
     if s.thumbprints:
