@@ -52,6 +52,12 @@ def add_export_parser(commands: Any, add_target_arguments: Any) -> None:
         help="Terraform only: also set the repository's Actions secrets or variables "
         "(integrations/github provider)",
     )
+    sub.add_argument(
+        "--issuer",
+        help="the OIDC issuer of the workflow's tokens (default: the remembered one, else "
+        "github.com's): https://HOST/_services/token for GitHub Enterprise Server, "
+        "https://token.actions.githubusercontent.com/SLUG for an enterprise's unique issuer",
+    )
     sub.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -60,6 +66,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from wizard.policies import PolicyError, scope_notes
 
     settings, _, _ = resolve(args)
+    settings = settings.merged({"issuer": args.issuer})
     validate_or_raise(settings, (1, 2, 3, 4))
     if args.detect_provider and args.existing_provider_arn:
         raise UsageError(

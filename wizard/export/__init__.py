@@ -7,12 +7,10 @@ account, partition and region are left to the deploying tool.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from wizard.safe_write import write_new_then_rename
 from wizard.settings import Settings
 from wizard.steps.base import StepContext
 
@@ -62,13 +60,4 @@ def account_provider_arn(ctx: StepContext) -> str:
 
 def write_export(path: Path, text: str) -> None:
     """Replace the file atomically; a link at `path` is replaced, never followed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_new_then_rename(path, text, mode=0o644)
