@@ -310,3 +310,32 @@ def test_exports_create_and_trust_the_chosen_issuers_provider() -> None:
         render_export(
             s, "cloudformation", existing_provider_arn=GITHUB_COM.provider_arn("aws", ACCOUNT_ID)
         )
+
+
+def test_a_rollout_reuses_the_chosen_issuers_provider() -> None:
+    from wizard.export.cloudformation import render_cloudformation
+    from wizard.rollout.model import RolloutSpec
+    from wizard.rollout.plan import StackSetState, plan_rollout
+
+    s = Settings(
+        github_repo=REPO, ecr_repository="app", role_name="R", region=REGION, issuer=GHES.url
+    )
+    wanted = RolloutSpec(
+        accounts=("111111111111", "222222222222"),
+        regions=(REGION,),
+        existing_provider_accounts=("222222222222",),
+    )
+    plan = plan_rollout(
+        wanted, StackSetState(exists=False), render_cloudformation(s), issuer=s.oidc_issuer
+    )
+    overrides = [
+        c.params["ParameterOverrides"] for c in plan.calls if "ParameterOverrides" in c.params
+    ]
+    assert overrides == [
+        [
+            {
+                "ParameterKey": "ExistingOidcProviderArn",
+                "ParameterValue": GHES.provider_arn("aws", "222222222222"),
+            }
+        ]
+    ]

@@ -27,7 +27,14 @@ def prepare(aws: Aws, spec: RolloutSpec, settings: Settings) -> RolloutPlan:
     template = render_cloudformation(settings)
     partition = aws.identity().partition
     state = inspect_stack_set(aws, spec)
-    return plan_rollout(spec, state, template, partition=partition, description=DESCRIPTION)
+    return plan_rollout(
+        spec,
+        state,
+        template,
+        partition=partition,
+        description=DESCRIPTION,
+        issuer=settings.oidc_issuer,
+    )
 
 
 __all__ = ["RolloutPlan", "RolloutSpec", "prepare"]

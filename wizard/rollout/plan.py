@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from wizard.iam.issuer import GITHUB_COM, Issuer
 from wizard.plan import Action, Call, Note, Severity
-from wizard.policies import ISSUER
 from wizard.rollout.model import SELF_MANAGED, SERVICE_MANAGED, RolloutSpec
 from wizard.steps.aws_errors import error_code
 from wizard.tags import aws_tags
@@ -110,8 +110,9 @@ def template_parameters(template_body: str) -> dict[str, str]:
     return {name: str(spec.get("Default", "")) for name, spec in parameters.items()}
 
 
-def provider_arn_in(account: str, partition: str) -> str:
-    return f"arn:{partition}:iam::{account}:oidc-provider/{ISSUER}"
+def provider_arn_in(account: str, partition: str, issuer: Issuer = GITHUB_COM) -> str:
+    """The account's provider for the answers' issuer (the template's Url is that issuer)."""
+    return issuer.provider_arn(partition, account)
 
 
 # --- Inspect ----------------------------------------------------------------------------------
@@ -229,6 +230,7 @@ def plan_rollout(
     *,
     partition: str = "aws",
     description: str = "",
+    issuer: Issuer = GITHUB_COM,
 ) -> RolloutPlan:
     parameters = template_parameters(template_body)
     api_parameters = [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()]
@@ -304,7 +306,7 @@ def plan_rollout(
     else:
         action = Action.NOOP
         summary = f"stack set {name} already holds this template and these parameters"
-    changes, instance_calls = _instances(spec, state, action, partition, preferences)
+    changes, instance_calls = _instances(spec, state, action, partition, preferences, issuer)
     calls += instance_calls
     left = [c for c in changes if c.action == LEAVE]
     if left:
@@ -348,6 +350,7 @@ def _instances(
     stack_set_action: Action,
     partition: str,
     preferences: dict[str, Any],
+    issuer: Issuer = GITHUB_COM,
 ) -> tuple[list[InstanceChange], list[Call]]:
     existing = {(i.account, i.region): i for i in state.instances}
     by_ou = {(i.ou, i.region) for i in state.instances if i.ou}
@@ -357,7 +360,9 @@ def _instances(
     update: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
     for account, region, ou in _targets(spec, state):
         overrides = (
-            ((EXISTING_PROVIDER, provider_arn_in(account, partition)),) if account in reuse else ()
+            ((EXISTING_PROVIDER, provider_arn_in(account, partition, issuer)),)
+            if account in reuse
+            else ()
         )
         # Accounts that reuse their provider each need their own ARN: one operation each.
         key = (account,) if overrides else ()
@@ -393,11 +398,15 @@ def _instances(
                 InstanceChange(instance.account, instance.region, LEAVE, "not in this roll-out")
             )
     calls = [
-        _instances_call(spec, "create_stack_instances", targets, preferences, partition, key)
+        _instances_call(
+            spec, "create_stack_instances", targets, preferences, partition, key, issuer
+        )
         for key, targets in _by_regions(create)
     ]
     calls += [
-        _instances_call(spec, "update_stack_instances", targets, preferences, partition, key)
+        _instances_call(
+            spec, "update_stack_instances", targets, preferences, partition, key, issuer
+        )
         for key, targets in _by_regions(update)
     ]
     return changes, calls
@@ -425,6 +434,7 @@ def _instances_call(
     preferences: dict[str, Any],
     partition: str,
     key: tuple[str, ...],
+    issuer: Issuer = GITHUB_COM,
 ) -> Call:
     """One operation for these (account, region, ou) targets. CloudFormation runs every account
     of the call in every region of the call; targets are grouped so that this is exact."""
@@ -442,7 +452,7 @@ def _instances_call(
         params["ParameterOverrides"] = [
             {
                 "ParameterKey": EXISTING_PROVIDER,
-                "ParameterValue": provider_arn_in(key[0], partition),
+                "ParameterValue": provider_arn_in(key[0], partition, issuer),
             }
         ]
     params["OperationPreferences"] = preferences

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
-from wizard.policies import ISSUER
 from wizard.steps.base import Step, StepContext
 from wizard.teardown.base import (
     DECISION,
@@ -67,7 +66,8 @@ class RemoveOidcProvider(Step[ProviderGone]):
 
     def inspect(self, ctx: StepContext) -> ProviderGone:
         iam = ctx.aws.iam
-        suffix = f":oidc-provider/{ISSUER}"
+        # The chosen issuer's provider only: never another GitHub's (GHES, an enterprise's).
+        suffix = f":oidc-provider/{ctx.settings.oidc_issuer.name}"
         arns = [
             e.get("Arn", "")
             for e in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
@@ -84,7 +84,7 @@ class RemoveOidcProvider(Step[ProviderGone]):
         return ProviderGone(arn, tagged_by_wizard(found.get("Tags", [])), tuple(sorted(trusted_by)))
 
     def plan(self, ctx: StepContext, observed: ProviderGone) -> StepPlan:
-        resource = f"OIDC provider {ISSUER}"
+        resource = f"OIDC provider {ctx.settings.oidc_issuer.name}"
         key = DECISION.format(self.number)
         if not observed.exists:
             change = Change(Action.NOOP, resource, "not there; nothing to remove")
