@@ -108,7 +108,10 @@ def scan_lines(report: ScanReport) -> list[str]:
         "",
     ]
     if not report.roles:
-        lines.append("No role of this account names token.actions.githubusercontent.com.")
+        lines.append(
+            "No role of this account trusts a GitHub issuer's provider (github.com, Enterprise "
+            "Server, an enterprise's issuer, GHE.com) or a wildcard principal."
+        )
         return lines
     width = max(len("ROLE"), *(len(r.role_name) for r in report.roles))
     lines.append(f"{'ROLE':<{width}}  {'SEVERITY':<{_WORD_WIDTH + 2}} FINDING")

@@ -486,7 +486,7 @@ CASES: tuple[Case, ...] = (
         title="GitHub's OIDC provider already exists in account {account_id}",
         cause=(
             "The stack in that account tried to create the provider for "
-            "token.actions.githubusercontent.com, and IAM keeps one per URL per account: another "
+            "{issuer_url}, and IAM keeps one per URL per account: another "
             "tool, team or an earlier setup made it there."
         ),
         fix=(
