@@ -26,6 +26,7 @@ from wizard.cli.common import (
     print_lines,
     run_document,
     step_context,
+    validate_or_raise,
 )
 from wizard.render.envelope import error
 
@@ -99,7 +100,8 @@ def cmd_apply_saved(args: argparse.Namespace) -> int:
     from wizard.steps import all_steps
     from wizard.steps.github_secrets import remembered_fingerprints
 
-    given = [flag for name, flag in ANSWER_FLAGS.items() if getattr(args, name, None)]
+    # `is not None`: `--no-scan-on-push` or `--role-name ""` is an answer too, not an absent one.
+    given = [flag for name, flag in ANSWER_FLAGS.items() if getattr(args, name, None) is not None]
     if given:
         raise UsageError(
             f"error: {', '.join(given)}: a saved plan carries its own answers, so these cannot "
@@ -111,6 +113,16 @@ def cmd_apply_saved(args: argparse.Namespace) -> int:
         saved = read_plan_file(path)
     except PlanFileError as exc:
         raise UsageError(f"error: {exc}") from None
+    # The answers a plan carries pass the rules `plan` applies: a file from a version with
+    # looser rules, or rewritten with its digest recomputed, is refused before any call.
+    try:
+        validate_or_raise(saved.settings, saved.step_numbers)
+    except UsageError as exc:
+        raise UsageError(
+            f"error: {path}: its answers break a rule, so it is not a plan this version "
+            f"applies. The file was left as it is.\n{exc}",
+            exc.fields,
+        ) from None
     try:
         remembered = load(args.config)
     except ConfigError as exc:
