@@ -93,9 +93,12 @@ def make_console(stderr: bool = False) -> Any:
 def print_lines(lines: Sequence[str], *, stderr: bool = False) -> None:
     from rich.text import Text
 
+    from wizard.render.terminal import terminal_safe
+
     out = make_console(stderr)
     for line in lines:
-        out.print(Text(line, style=line_style(line)))
+        # Lines carry AWS's and GitHub's words (error messages, names, documents).
+        out.print(Text(terminal_safe(line), style=line_style(line)))
 
 
 def line_style(line: str) -> str:
