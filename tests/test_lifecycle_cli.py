@@ -315,3 +315,16 @@ def test_a_plan_whose_answers_break_a_rule_is_refused_even_with_a_matching_diges
     assert "github_repo" in [f["field"] for f in out["error"]["fields"]]
     assert moto.recorded() == []
     assert path.read_text() == text
+
+
+def test_plan_out_never_replaces_the_answers_file(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The answers file records what the wizard made; destroy goes by it."""
+    assert run(moto, "apply", "--yes") == 0
+    answers = workdir / "ecr-oidc-wizard.toml"
+    text = answers.read_text()
+    capsys.readouterr()
+    assert run(moto, "plan", "--out", "ecr-oidc-wizard.toml") == 2
+    assert "answers file" in capsys.readouterr().err
+    assert answers.read_text() == text

@@ -12,6 +12,7 @@ from wizard.cli.common import (
     UsageError,
     emit_json,
     print_lines,
+    refuse_answers_file,
     resolve,
     step_context,
     validate_or_raise,
@@ -81,6 +82,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     wide = [n.text for n in scope_notes(settings) if n.severity.value == "danger"]
     path = None if args.output == "-" else Path(args.output)
     if path is not None:
+        refuse_answers_file("--output", path, args.config)
         try:
             write_export(path, text)
         except OSError as exc:

@@ -24,6 +24,7 @@ from wizard.cli.common import (
     confirm_apply,
     emit_json,
     print_lines,
+    refuse_answers_file,
     run_document,
     step_context,
     validate_or_raise,
@@ -74,6 +75,7 @@ def save_plan(args: argparse.Namespace, ctx: Any, run: Any) -> dict[str, Any]:
     """Write the plan of `run` to `args.out`; returns what `--json` reports of it."""
     from wizard.plan_file import PlanFileError, saved_plan_from_run, write_plan_file
 
+    refuse_answers_file("--out", args.out, args.config)
     saved = saved_plan_from_run(ctx, run)
     try:
         write_plan_file(args.out, saved)
