@@ -116,3 +116,12 @@ def test_the_answers_file_is_never_the_output(
     assert code == 2
     assert "answers file" in capsys.readouterr().err
     assert answers.read_text() == text
+
+
+def test_a_folder_as_output_is_refused_naming_a_file_to_give(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "infra").mkdir()
+    assert main(["export", "--format", "terraform", "--output", "infra", *GUIDE_ARGS]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert list((workdir / "infra").iterdir()) == []

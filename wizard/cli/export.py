@@ -83,6 +83,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = None if args.output == "-" else Path(args.output)
     if path is not None:
         refuse_answers_file("--output", path, args.config)
+        if path.is_dir():
+            raise UsageError(
+                f"error: --output {args.output}: is a folder; give a file name, e.g. "
+                f"{path / ('main.tf' if args.format == 'terraform' else 'template.yaml')}"
+            )
         try:
             write_export(path, text)
         except OSError as exc:
