@@ -71,3 +71,26 @@ def test_pasted_text_is_explained_without_its_control_sequences(
     out, err = capsys.readouterr()
     assert "Not recognised: Error: something odd" in out
     assert clean(out) and clean(err)
+
+
+def test_the_diff_of_an_existing_workflow_file_is_shown_without_its_control_sequences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "build.yml"
+    target.write_text("name: old\x1b]0;retitled\x07\n# \x1b[2Jhidden\n")
+    code = main(
+        [
+            "workflow",
+            "--config",
+            str(tmp_path / "c.toml"),
+            "--ecr-repository",
+            "onyxia-eostat",
+            "--output",
+            str(target),
+            "--yes",
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "name: old" in out and "hidden" in out
+    assert clean(out) and clean(err)

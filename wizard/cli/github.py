@@ -277,11 +277,13 @@ def write_workflow_command(
         if findings:
             print(f"The existing {planned.shown_path} has known problems:", file=out)
             for finding in findings:
-                print("! " + finding.text(), file=out)
+                print("! " + terminal_safe(finding.text()), file=out)
     if planned.action is Action.NOOP:
         print(f"= {planned.shown_path} is already as planned; nothing to write.", file=out)
         return EXIT_OK
-    print(planned.diff, file=out, end="" if planned.diff.endswith("\n") else "\n")
+    # The diff quotes the file on disk, which may hold escape sequences of its own.
+    diff = terminal_safe(planned.diff)
+    print(diff, file=out, end="" if diff.endswith("\n") else "\n")
     replace = False
     if planned.action is Action.UPDATE:
         if yes:
