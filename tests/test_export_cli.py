@@ -102,3 +102,26 @@ def test_detect_provider_and_an_arn_together_are_refused(
     argv = ["export", "--format", "terraform", "--detect-provider", *GUIDE_ARGS]
     assert main([*argv, "--existing-provider-arn", PROVIDER]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("given", ["ecr-oidc-wizard.toml", "./sub/../ecr-oidc-wizard.toml"])
+def test_the_answers_file_is_never_the_output(
+    given: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "sub").mkdir()
+    answers = workdir / "ecr-oidc-wizard.toml"
+    text = 'version = 1\n[answers]\nrole_name = "GitHubActionsEOStatPush"\n'
+    answers.write_text(text)
+    code = main(["export", "--format", "terraform", "--output", given, *GUIDE_ARGS])
+    assert code == 2
+    assert "answers file" in capsys.readouterr().err
+    assert answers.read_text() == text
+
+
+def test_a_folder_as_output_is_refused_naming_a_file_to_give(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "infra").mkdir()
+    assert main(["export", "--format", "terraform", "--output", "infra", *GUIDE_ARGS]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert list((workdir / "infra").iterdir()) == []

@@ -179,3 +179,34 @@ def test_an_unreadable_older_config_is_refused_and_left_untouched(
     assert path.read_text(encoding="utf-8") == text
     assert moto.recorded() == []
     assert [p.name for p in workdir.iterdir()] == ["ecr-oidc-wizard.toml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        # A list written as one value would be read letter by letter: branches m, a, i, n.
+        ('version = 1\n[answers]\nbranches = "main"\n', "'branches'"),
+        ("version = 1\n[answers]\nregion = 5\n", "'region'"),
+        # Any non-empty text is true: "false" would turn scanning on.
+        ('version = 1\n[answers]\nscan_on_push = "false"\n', "'scan_on_push'"),
+        ("version = 1\n[answers]\nmutability_exclusions = [1]\n", "'mutability_exclusions'"),
+        ('version = 1\n[answers]\nrun_poll_seconds = "soon"\n', "'run_poll_seconds'"),
+    ],
+    ids=["text-for-list", "number-for-text", "text-for-bool", "numbers-in-list", "text-for-number"],
+)
+def test_an_answer_of_the_wrong_type_is_refused_naming_it(
+    text: str,
+    field: str,
+    moto: MotoServer,
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = workdir / "ecr-oidc-wizard.toml"
+    path.write_text(text, encoding="utf-8")
+    moto.start_recording()
+    code = main(["plan", "--endpoint-url", moto.url])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert field in err and "must be" in err and "left as it is" in err
+    assert path.read_text(encoding="utf-8") == text
+    assert moto.recorded() == []

@@ -266,3 +266,65 @@ def test_an_adopted_role_loses_the_wizard_s_policy_but_stays_unless_named(
     moto.start_recording()
     assert run(moto, "destroy", "--yes", "--remove-unowned", "role") == 0
     assert writes(moto.recorded()) == ["DeleteRole", "DeleteOpenIDConnectProvider"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--no-scan-on-push"], "--scan-on-push"),
+        (["--no-public"], "--public"),
+        (["--role-name", ""], "--role-name"),
+    ],
+    ids=["negated-flag", "negated-public", "empty-name"],
+)
+def test_a_false_or_empty_answer_cannot_change_a_saved_plan_either(
+    flags: list[str],
+    named: str,
+    moto: MotoServer,
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(moto, "plan", "--out", "p.json") == 0
+    capsys.readouterr()
+    moto.start_recording()
+    assert main(["apply", "p.json", *flags, "--endpoint-url", moto.url, "--yes"]) == 2
+    assert named in capsys.readouterr().err
+    assert writes(moto.recorded()) == []
+
+
+def test_a_plan_whose_answers_break_a_rule_is_refused_even_with_a_matching_digest(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The digest is no signature: a file rewritten with its digest recomputed (or written by a
+    version with looser rules) still has to hold answers `plan` accepts."""
+    from wizard.plan_file.document import integrity_of
+
+    assert run(moto, "plan", "--out", "p.json") == 0
+    path = workdir / "p.json"
+    data = json.loads(path.read_text())
+    data["settings"]["github_repo"] = "owner/repo/extra"
+    data.pop("integrity")
+    data["integrity"] = integrity_of(data)
+    text = json.dumps(data)
+    path.write_text(text)
+    capsys.readouterr()
+    moto.start_recording()
+    assert main(["apply", "p.json", "--endpoint-url", moto.url, "--yes", "--json"]) == 2
+    out = json.loads(capsys.readouterr().out)
+    assert out["error"]["type"] == "usage"
+    assert "github_repo" in [f["field"] for f in out["error"]["fields"]]
+    assert moto.recorded() == []
+    assert path.read_text() == text
+
+
+def test_plan_out_never_replaces_the_answers_file(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The answers file records what the wizard made; destroy goes by it."""
+    assert run(moto, "apply", "--yes") == 0
+    answers = workdir / "ecr-oidc-wizard.toml"
+    text = answers.read_text()
+    capsys.readouterr()
+    assert run(moto, "plan", "--out", "ecr-oidc-wizard.toml") == 2
+    assert "answers file" in capsys.readouterr().err
+    assert answers.read_text() == text

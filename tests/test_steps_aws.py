@@ -237,6 +237,8 @@ def test_provider_without_sts_audience_gets_it_added() -> None:
         result = step.apply(ctx, plan)
     stub.assert_no_pending_responses()
     assert result.status is Status.DONE
+    # Remembered, so destroy can take back the audience and leave the provider as it was.
+    assert ctx.outputs["provider_audience_added"] == "sts.amazonaws.com"
 
 
 def test_public_repository_created_in_ecr_public() -> None:

@@ -317,3 +317,76 @@ def test_an_ecr_public_repository_is_removed_through_ecr_public() -> None:
         step.apply(ctx, plan)
     stub.assert_no_pending_responses()
     assert [c.service for c in ctx.sent] == ["ecr-public"]
+
+
+def _provider_stub(client_ids: list[str], roles: list[dict[str, Any]]) -> tuple[Any, Any]:
+    """moto lacks remove_client_id_from_open_id_connect_provider: Stubber checks the calls."""
+    from tests.test_steps_aws import stubbed_context
+
+    ctx, stub = stubbed_context("iam")
+    stub.add_response(
+        "list_open_id_connect_providers", {"OpenIDConnectProviderList": [{"Arn": PROVIDER_ARN}]}
+    )
+    stub.add_response(
+        "get_open_id_connect_provider",
+        {"Url": "token.actions.githubusercontent.com", "ClientIDList": client_ids, "Tags": []},
+        {"OpenIDConnectProviderArn": PROVIDER_ARN},
+    )
+    stub.add_response("list_roles", {"Roles": roles, "IsTruncated": False})
+    return ctx, stub
+
+
+def test_an_audience_the_wizard_added_to_a_provider_it_did_not_make_is_taken_back() -> None:
+    ctx, stub = _provider_stub(["sigstore", "sts.amazonaws.com"], [])
+    ctx.outputs["provider_audience_added"] = "sts.amazonaws.com"
+    stub.add_response(
+        "remove_client_id_from_open_id_connect_provider",
+        {},
+        {"OpenIDConnectProviderArn": PROVIDER_ARN, "ClientID": "sts.amazonaws.com"},
+    )
+    with stub:
+        step = next(s for s in teardown_steps() if s.number == 2)
+        plan = step.plan(ctx, step.inspect(ctx))
+        assert [c.action for c in plan.changes] == [Action.NOOP, Action.DELETE]
+        result = step.apply(ctx, plan)
+    stub.assert_no_pending_responses()
+    assert [c.operation for c in ctx.sent] == ["remove_client_id_from_open_id_connect_provider"]
+    assert records_removed([result]) == ["provider_audience_added"]
+
+
+def test_the_added_audience_stays_while_another_role_trusts_the_provider() -> None:
+    other = {
+        "Path": "/",
+        "RoleName": "OtherTeamDeploy",
+        "RoleId": "AROAEXAMPLEEXAMPLE01",
+        "Arn": "arn:aws:iam::123456789012:role/OtherTeamDeploy",
+        "CreateDate": "2026-01-01T00:00:00Z",
+        "AssumeRolePolicyDocument": json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Federated": PROVIDER_ARN},
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                    }
+                ],
+            }
+        ),
+    }
+    ctx, stub = _provider_stub(["sigstore", "sts.amazonaws.com"], [other])
+    ctx.outputs["provider_audience_added"] = "sts.amazonaws.com"
+    with stub:
+        step = next(s for s in teardown_steps() if s.number == 2)
+        plan = step.plan(ctx, step.inspect(ctx))
+    stub.assert_no_pending_responses()
+    assert plan.calls == ()
+    assert any("OtherTeamDeploy" in n.text and "stays" in n.text for n in plan.notes)
+
+
+def test_without_the_record_a_provider_it_did_not_make_is_left_whole() -> None:
+    ctx, stub = _provider_stub(["sts.amazonaws.com"], [])
+    with stub:
+        step = next(s for s in teardown_steps() if s.number == 2)
+        plan = step.plan(ctx, step.inspect(ctx))
+    assert plan.calls == ()

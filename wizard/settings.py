@@ -96,11 +96,11 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
+        known = {f.name: f.type for f in fields(cls)}
+        unknown = sorted(set(data) - set(known))
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
-        return cls(**data)
+        return cls(**{name: _typed(name, value, known[name]) for name, value in data.items()})
 
     def merged(self, overrides: dict[str, Any]) -> Settings:
         """A copy with every override that is not None applied (flags beat the file)."""
@@ -120,6 +120,31 @@ class Settings:
     @property
     def repo_name(self) -> str:
         return self.github_repo.split("/", 1)[-1]
+
+
+def _typed(name: str, value: Any, kind: Any) -> Any:
+    """A value of the field's type, or ConfigError naming the field: a hand-written answers file
+    (or a saved plan) with `branches = "main"` would otherwise admit the branches m, a, i and n,
+    and `scan_on_push = "false"` would turn scanning on."""
+    if kind == "bool" and isinstance(value, bool):
+        return value
+    if kind == "str" and isinstance(value, str):
+        return value
+    if kind == "float" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if (
+        kind == "list[str]"
+        and isinstance(value, list | tuple)
+        and all(isinstance(v, str) for v in value)
+    ):
+        return list(value)
+    wanted = {
+        "bool": "true or false",
+        "str": "text",
+        "float": "a number",
+        "list[str]": 'a list of text, e.g. ["main"]',
+    }.get(str(kind), str(kind))
+    raise ConfigError(f"setting {name!r} must be {wanted}, not {value!r}")
 
 
 @dataclass

@@ -83,6 +83,17 @@ def resolve(args: argparse.Namespace) -> tuple[Settings, Remembered, Path]:
     return settings, remembered, path
 
 
+def refuse_answers_file(flag: str, target: Path, config: Path) -> None:
+    """A file an output is written to must not be the answers file: replacing it would lose
+    the answers and the records of what the wizard made, which `destroy` goes by."""
+    if target.absolute().resolve() == config.absolute().resolve():
+        raise UsageError(
+            f"error: {flag} {target}: that is the answers file (--config {config}); replacing "
+            "it would lose the answers and the records of what the wizard made. Give another "
+            "file name.",
+        )
+
+
 def validate_or_raise(settings: Settings, steps: Sequence[int]) -> None:
     from wizard.validate import settings_errors
 
@@ -100,9 +111,12 @@ def make_console(stderr: bool = False) -> Any:
 def print_lines(lines: Sequence[str], *, stderr: bool = False) -> None:
     from rich.text import Text
 
+    from wizard.render.terminal import terminal_safe
+
     out = make_console(stderr)
     for line in lines:
-        out.print(Text(line, style=line_style(line)))
+        # Lines carry AWS's and GitHub's words (error messages, names, documents).
+        out.print(Text(terminal_safe(line), style=line_style(line)))
 
 
 def line_style(line: str) -> str:

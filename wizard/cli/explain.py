@@ -40,7 +40,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
             document["live"] = live.to_json()
         emit_json("explain", EXIT_OK if found else EXIT_FAILED, document)
     else:
-        print(explain_text(text, values))
+        from wizard.render.terminal import terminal_safe
+
+        # The pasted text is a log: it may hold the escape sequences a terminal acts on.
+        print(terminal_safe(explain_text(text, values)))
         if live is not None:
             from wizard.render.doctor_report import live_lines
 

@@ -12,6 +12,7 @@ from wizard.cli.common import (
     UsageError,
     emit_json,
     print_lines,
+    refuse_answers_file,
     resolve,
     step_context,
     validate_or_raise,
@@ -88,6 +89,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     wide = [n.text for n in scope_notes(settings) if n.severity.value == "danger"]
     path = None if args.output == "-" else Path(args.output)
     if path is not None:
+        refuse_answers_file("--output", path, args.config)
+        if path.is_dir():
+            raise UsageError(
+                f"error: --output {args.output}: is a folder; give a file name, e.g. "
+                f"{path / ('main.tf' if args.format == 'terraform' else 'template.yaml')}"
+            )
         try:
             write_export(path, text)
         except OSError as exc:

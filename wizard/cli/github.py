@@ -21,6 +21,7 @@ from wizard.github_session import (
     github_errors,
 )
 from wizard.render.envelope import error as json_error
+from wizard.render.terminal import terminal_safe
 from wizard.settings import Settings
 
 if TYPE_CHECKING:
@@ -129,23 +130,23 @@ def wire_github(
             ctx, steps, required=applying, github=github, on_progress=printer
         )
     except GitHubUsageError as exc:
-        print(f"{exc}\nNothing was sent to AWS or GitHub.", file=err)
+        print(f"{terminal_safe(str(exc))}\nNothing was sent to AWS or GitHub.", file=err)
         return EXIT_USAGE
     except GitHubError as exc:
-        print(f"✗ GitHub: {exc}", file=err)
+        print(f"✗ GitHub: {terminal_safe(str(exc))}", file=err)
         return EXIT_FAILED
     if not json_output:
         for note in notes:
-            print(f"! {note.severity}: {note.text}", file=err)
+            print(f"! {note.severity}: {terminal_safe(note.text)}", file=err)
     for problem in problems:
-        print(f"✗ GitHub token: {problem.text}", file=err)
+        print(f"✗ GitHub token: {terminal_safe(problem.text)}", file=err)
     if problems and applying and set(numbers) & set(GITHUB_STEPS):
         print("Nothing was sent to GitHub: fix the token's access and run again.", file=err)
         return EXIT_FAILED
     if applying:
         refusal = dispatch_refusal(ctx, steps)
         if refusal:
-            print(f"error: {refusal}\nNothing was sent to AWS or GitHub.", file=err)
+            print(f"error: {terminal_safe(refusal)}\nNothing was sent to AWS or GitHub.", file=err)
             return EXIT_USAGE
     return None
 
@@ -168,7 +169,8 @@ class ProgressPrinter:
         from wizard.steps.workflow_run import progress_text
 
         out = self.out or sys.stdout
-        for line in progress_text(progress).splitlines():
+        # Run and step names come from GitHub (the workflow file's own words).
+        for line in terminal_safe(progress_text(progress)).splitlines():
             if line not in self._seen:
                 self._seen.add(line)
                 print(line, file=out, flush=True)
@@ -290,11 +292,13 @@ def write_workflow_command(
         if findings:
             print(f"The existing {planned.shown_path} has known problems:", file=out)
             for finding in findings:
-                print("! " + finding.text(), file=out)
+                print("! " + terminal_safe(finding.text()), file=out)
     if planned.action is Action.NOOP:
         print(f"= {planned.shown_path} is already as planned; nothing to write.", file=out)
         return EXIT_OK
-    print(planned.diff, file=out, end="" if planned.diff.endswith("\n") else "\n")
+    # The diff quotes the file on disk, which may hold escape sequences of its own.
+    diff = terminal_safe(planned.diff)
+    print(diff, file=out, end="" if diff.endswith("\n") else "\n")
     outside_ok = False
     if planned.real_outside is not None:
         where = strip_control(str(planned.real_outside))
@@ -449,7 +453,7 @@ def _public_uri(client: Any, name: str) -> str:
 
 
 def _report_failure(exc: BaseException, settings: Settings, err: IO[str]) -> int:
-    print(f"✗ {exc}", file=err)
+    print(f"✗ {terminal_safe(str(exc))}", file=err)
     try:
         from wizard.troubleshoot import classify
     except ImportError:
@@ -461,9 +465,8 @@ def _report_failure(exc: BaseException, settings: Settings, err: IO[str]) -> int
         "role_name": settings.role_name,
     }
     for guidance in classify(exc, {k: v for k, v in values.items() if v}):
-        print(
-            f"  → {guidance.title}\n    Cause: {guidance.cause}\n    Fix: {guidance.fix}", file=err
-        )
+        text = f"  → {guidance.title}\n    Cause: {guidance.cause}\n    Fix: {guidance.fix}"
+        print(terminal_safe(text), file=err)
         for command in guidance.commands:
-            print(f"      $ {command}", file=err)
+            print(f"      $ {terminal_safe(command)}", file=err)
     return EXIT_FAILED

@@ -24,8 +24,10 @@ from wizard.cli.common import (
     confirm_apply,
     emit_json,
     print_lines,
+    refuse_answers_file,
     run_document,
     step_context,
+    validate_or_raise,
 )
 from wizard.render.envelope import error
 
@@ -73,6 +75,7 @@ def save_plan(args: argparse.Namespace, ctx: Any, run: Any) -> dict[str, Any]:
     """Write the plan of `run` to `args.out`; returns what `--json` reports of it."""
     from wizard.plan_file import PlanFileError, saved_plan_from_run, write_plan_file
 
+    refuse_answers_file("--out", args.out, args.config)
     saved = saved_plan_from_run(ctx, run)
     try:
         write_plan_file(args.out, saved)
@@ -99,7 +102,8 @@ def cmd_apply_saved(args: argparse.Namespace) -> int:
     from wizard.steps import all_steps
     from wizard.steps.github_secrets import remembered_fingerprints
 
-    given = [flag for name, flag in ANSWER_FLAGS.items() if getattr(args, name, None)]
+    # `is not None`: `--no-scan-on-push` or `--role-name ""` is an answer too, not an absent one.
+    given = [flag for name, flag in ANSWER_FLAGS.items() if getattr(args, name, None) is not None]
     if given:
         raise UsageError(
             f"error: {', '.join(given)}: a saved plan carries its own answers, so these cannot "
@@ -111,6 +115,16 @@ def cmd_apply_saved(args: argparse.Namespace) -> int:
         saved = read_plan_file(path)
     except PlanFileError as exc:
         raise UsageError(f"error: {exc}") from None
+    # The answers a plan carries pass the rules `plan` applies: a file from a version with
+    # looser rules, or rewritten with its digest recomputed, is refused before any call.
+    try:
+        validate_or_raise(saved.settings, saved.step_numbers)
+    except UsageError as exc:
+        raise UsageError(
+            f"error: {path}: its answers break a rule, so it is not a plan this version "
+            f"applies. The file was left as it is.\n{exc}",
+            exc.fields,
+        ) from None
     try:
         remembered = load(args.config)
     except ConfigError as exc:

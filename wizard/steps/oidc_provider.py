@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, value_diff
 from wizard.policies import audience
@@ -14,6 +15,11 @@ THUMBPRINT_NOTE = (
     "trusted root CAs and ignores stored thumbprints. The guide's "
     "6938fd4d98bab03faadb97b34396831e3780aea1 is harmless; pass --thumbprint to store one anyway."
 )
+
+
+# Outputs (and so the answers file's [created] table): the audience step 2 added to a provider
+# that existed without it, so `destroy` can take back exactly that and leave the provider.
+AUDIENCE_ADDED = "provider_audience_added"
 
 
 @dataclass(frozen=True)
@@ -132,3 +138,9 @@ class OidcProviderStep(Step[ProviderState]):
         if not changes:
             changes.append(Change(Action.NOOP, resource, f"exists with audience {aud}; reused"))
         return self.new_plan(changes=tuple(changes), notes=tuple(notes), outputs=outputs)
+
+    def after_call(self, ctx: StepContext, call: Call, answer: Any) -> None:
+        """Remember an audience added to a provider the wizard did not make: it is the only
+        trace the wizard leaves on it, and what `destroy` removes again."""
+        if call.operation == "add_client_id_to_open_id_connect_provider":
+            ctx.outputs[AUDIENCE_ADDED] = str(call.params["ClientID"])

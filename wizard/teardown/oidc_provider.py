@@ -2,7 +2,10 @@
 
 The provider is one per account and shared: every role that trusts GitHub names it as its
 federated principal. It goes only when the wizard made it and no role left in the account
-trusts it; otherwise the plan names the roles that still do, and keeps it.
+trusts it; otherwise the plan names the roles that still do, and keeps it. A provider that
+existed before keeps its place, but an audience step 2 added to it goes again
+(RemoveClientIDFromOpenIDConnectProvider: https://docs.aws.amazon.com/IAM/latest/APIReference/
+API_RemoveClientIDFromOpenIDConnectProvider.html), unless other roles trust the provider.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.base import Step, StepContext
+from wizard.steps.oidc_provider import AUDIENCE_ADDED
 from wizard.teardown.base import (
     DECISION,
     DELETE,
@@ -48,6 +52,7 @@ class ProviderGone:
     created_by_wizard: bool = False
     # Roles whose trust policy names the provider.
     trusted_by: tuple[str, ...] = ()
+    client_ids: tuple[str, ...] = ()
 
     @property
     def exists(self) -> bool:
@@ -81,7 +86,12 @@ class RemoveOidcProvider(Step[ProviderGone]):
             for role in page["Roles"]:
                 if arn in federated_principals(role.get("AssumeRolePolicyDocument")):
                     trusted_by.append(role["RoleName"])
-        return ProviderGone(arn, tagged_by_wizard(found.get("Tags", [])), tuple(sorted(trusted_by)))
+        return ProviderGone(
+            arn,
+            tagged_by_wizard(found.get("Tags", [])),
+            tuple(sorted(trusted_by)),
+            tuple(found.get("ClientIDList", [])),
+        )
 
     def plan(self, ctx: StepContext, observed: ProviderGone) -> StepPlan:
         resource = f"OIDC provider {ctx.settings.oidc_issuer.name}"
@@ -89,15 +99,10 @@ class RemoveOidcProvider(Step[ProviderGone]):
         if not observed.exists:
             change = Change(Action.NOOP, resource, "not there; nothing to remove")
             return self.new_plan(changes=(change,), outputs={key: GONE})
-        if not observed.created_by_wizard and not self.options.names(self.number):
-            change = Change(Action.NOOP, resource, "left alone: not made by ecr-oidc-wizard")
-            return self.new_plan(
-                changes=(change,),
-                notes=(not_ours_note("The OIDC provider", self.number),),
-                outputs={key: KEEP},
-            )
         going = ctx.outputs.get("removed_role", "") if decision(ctx.outputs, 3) == DELETE else ""
         others = [r for r in observed.trusted_by if r.lower() != going.lower()]
+        if not observed.created_by_wizard and not self.options.names(self.number):
+            return self._audience_plan(ctx, observed, others)
         if others:
             shown = ", ".join(others[:20]) + (
                 f" and {len(others) - 20} more" if len(others) > 20 else ""
@@ -121,4 +126,44 @@ class RemoveOidcProvider(Step[ProviderGone]):
                 ),
             ),
         )
-        return self.new_plan(changes=(change,), outputs={key: DELETE, FORGET: "provider_arn"})
+        forget = ["provider_arn", *([AUDIENCE_ADDED] if ctx.outputs.get(AUDIENCE_ADDED) else [])]
+        return self.new_plan(changes=(change,), outputs={key: DELETE, FORGET: " ".join(forget)})
+
+    def _audience_plan(
+        self, ctx: StepContext, observed: ProviderGone, others: list[str]
+    ) -> StepPlan:
+        """A provider the wizard did not make stays; an audience step 2 added to it goes, as
+        long as no other role trusts the provider (it may rely on that audience by now)."""
+        resource = f"OIDC provider {ctx.settings.oidc_issuer.name}"
+        key = DECISION.format(self.number)
+        kept = Change(Action.NOOP, resource, "left alone: not made by ecr-oidc-wizard")
+        notes = [not_ours_note("The OIDC provider", self.number)]
+        added = ctx.outputs.get(AUDIENCE_ADDED, "")
+        if not added or added not in observed.client_ids:
+            return self.new_plan(changes=(kept,), notes=tuple(notes), outputs={key: KEEP})
+        if others:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    f"The audience {added} that ecr-oidc-wizard added to the provider stays: "
+                    f"role(s) {', '.join(others[:20])} trust the provider and may rely on it.",
+                )
+            )
+            return self.new_plan(changes=(kept,), notes=tuple(notes), outputs={key: KEEP})
+        removal = Change(
+            Action.DELETE,
+            f"audience {added} of {resource}",
+            "remove the audience ecr-oidc-wizard added; the provider, which existed before, stays",
+            calls=(
+                Call(
+                    "iam",
+                    "remove_client_id_from_open_id_connect_provider",
+                    {"OpenIDConnectProviderArn": observed.arn, "ClientID": added},
+                ),
+            ),
+        )
+        return self.new_plan(
+            changes=(kept, removal),
+            notes=tuple(notes),
+            outputs={key: KEEP, FORGET: AUDIENCE_ADDED},
+        )
