@@ -1,0 +1,281 @@
+"""Catalogue entries: access denied, and IAM documents and resources that already exist."""
+
+from __future__ import annotations
+
+from wizard.troubleshoot.case import (
+    _DOCTOR,
+    _NOT_AUTHORIZED,
+    _PERMISSION,
+    _PLACEHOLDER,
+    _PUSH_ACTIONS,
+    _REAPPLY_PUSH,
+    _REAPPLY_TRUST,
+    _WHOAMI,
+    Case,
+    _any,
+    _words,
+)
+
+ACCESS: tuple[Case, ...] = (
+    # --- Access denied -------------------------------------------------------------------------
+    Case(
+        id="explicit-deny",
+        title="An explicit Deny blocks {missing_permission}",
+        cause=(
+            "A Deny statement wins over every Allow. The message says where it is: a service "
+            "control policy of your AWS organisation, a permissions boundary, a session "
+            "policy, an identity-based policy, or a resource-based policy such as the "
+            "repository policy."
+        ),
+        fix=(
+            "Adding an Allow for {missing_permission} will not help. Ask whoever owns that "
+            "Deny (for a service control policy: your organisation's administrators) for an "
+            "exception, or run with an identity the Deny does not cover, then re-run."
+        ),
+        commands=(_WHOAMI,),
+        match=((_NOT_AUTHORIZED + _PERMISSION, r"with an explicit deny"),),
+        names_permission=True,
+    ),
+    Case(
+        id="push-policy-denied",
+        title="The workflow's role is not allowed {missing_permission}",
+        cause=(
+            "The job assumed the role, so the trust policy is fine, but the role's push policy "
+            "does not allow {missing_permission} on the resource in the message. Either the "
+            "action is missing from the policy, or the policy's Resource ARN names another "
+            "region, account or repository than the message does; for this setup it is "
+            "{repository_arn}. "
+            'ecr:GetAuthorizationToken is different: it must be allowed on Resource "*".'
+        ),
+        fix=(
+            "Let step 4 rewrite the push policy for the exact repository ARN, or add "
+            "{missing_permission} to policy {policy_name} of role {role_name}; then re-run "
+            "the workflow."
+        ),
+        commands=(
+            _REAPPLY_PUSH,
+            "aws iam list-role-policies --role-name {role_name}",
+            "aws iam get-role-policy --role-name {role_name} --policy-name {policy_name}",
+        ),
+        match=(
+            (
+                r"assumed-role/(?!AWSReservedSSO_)[^/\s]{1,64}/\S{1,64}\s{1,5}"
+                + _NOT_AUTHORIZED
+                + r"ecr:(?:"
+                + _PUSH_ACTIONS
+                + r")\b",
+            ),
+        ),
+        unless=("explicit-deny",),
+        names_permission=True,
+    ),
+    Case(
+        id="caller-lacks-permission",
+        title="Your AWS identity lacks {missing_permission}",
+        cause=(
+            "The identity you run with may not call {missing_permission}: no policy attached "
+            "to it allows that action on the resource in the message."
+        ),
+        fix=(
+            "Add {missing_permission} to a policy of that identity (or ask your AWS "
+            "administrator to), then re-run the same command. get-caller-identity shows which "
+            "identity it is; the simulation confirms the fix."
+        ),
+        commands=(
+            _WHOAMI,
+            "aws iam simulate-principal-policy --policy-source-arn {principal_arn} "
+            "--action-names {missing_permission}",
+        ),
+        match=_any(_NOT_AUTHORIZED + r"(?!sts:AssumeRoleWithWebIdentity\b)" + _PERMISSION),
+        unless=("explicit-deny", "push-policy-denied"),
+        names_permission=True,
+    ),
+    Case(
+        id="access-denied",
+        title="AWS refused the call (access denied)",
+        cause=(
+            "The identity that made the call is not allowed to make it. Run from your "
+            "machine, your own identity lacks a permission. In a workflow log, the role's push "
+            "policy lacks the action or names another region, account or repository. (A "
+            "refused trust policy shows differently: Not authorized to perform "
+            "sts:AssumeRoleWithWebIdentity.)"
+        ),
+        fix=(
+            "Find which identity made the call and which action was refused (the full message "
+            "names both), then allow that action. For the workflow's role, step 4 writes the "
+            "push policy."
+        ),
+        commands=(_WHOAMI, _DOCTOR, _REAPPLY_PUSH),
+        match=_any(
+            _words("AccessDenied", "AccessDeniedException"),
+            r"\bis not authorized to perform\b",
+            r"\bUser is not authorized\b",
+        ),
+        # The generic reading only when no specific one (naming the action) matched.
+        unless=(
+            "assume-role-denied",
+            "caller-lacks-permission",
+            "push-policy-denied",
+            "explicit-deny",
+        ),
+        names_permission=True,
+    ),
+    # --- IAM documents and existing resources --------------------------------------------------
+    Case(
+        id="policy-placeholders",
+        title="A policy document still holds the guide's placeholders",
+        cause=(
+            "The document sent to IAM contains ACCOUNT_ID or REGION literally, as copied from "
+            "the guide, so its ARNs are invalid."
+        ),
+        fix=(
+            "Let the wizard build the documents with your values (account {account_id}, region "
+            "{region}): step 3 for the trust policy, step 4 for the push policy. If you edit "
+            "the guide's files by hand, replace every placeholder first."
+        ),
+        commands=(
+            "aws sts get-caller-identity --query Account --output text",
+            "grep -nE 'ACCOUNT_ID|REGION' github-actions-trust-policy.json ecr-push-policy.json",
+            _REAPPLY_TRUST,
+            _REAPPLY_PUSH,
+        ),
+        match=(
+            (_words("MalformedPolicyDocument", "MalformedPolicyDocumentException"), _PLACEHOLDER),
+            (r"arn:[^\s\"']{0,200}?" + _PLACEHOLDER,),
+        ),
+    ),
+    Case(
+        id="malformed-policy",
+        title="IAM rejected a policy document",
+        cause=(
+            "The document is not a valid policy of its kind: broken JSON, a trust policy sent "
+            "where a permission policy belongs (Policy document should not specify a "
+            "principal) or the reverse, an invalid principal or ARN, or an unknown condition "
+            "key."
+        ),
+        fix=(
+            "Let the wizard build both documents: step 3 writes the trust policy, step 4 the "
+            "push policy, and plan shows them before anything is sent."
+        ),
+        commands=("ecr-oidc-wizard plan --only 3,4", _REAPPLY_TRUST, _REAPPLY_PUSH),
+        match=_any(
+            _words("MalformedPolicyDocument", "MalformedPolicyDocumentException"),
+            r"Syntax errors in policy",
+            r"Invalid principal in policy",
+            r"Policy document should not specify a principal",
+        ),
+    ),
+    Case(
+        id="provider-exists",
+        title="The GitHub OIDC provider already exists in this account",
+        cause=(
+            "An account holds one IAM OIDC provider per URL, and one for "
+            "token.actions.githubusercontent.com is already there (from the guide, another "
+            "tool or another team)."
+        ),
+        fix=(
+            "Reuse it: step 2 finds the existing provider and only adds the {audience} client "
+            "ID if it lacks it. Do not delete it: other roles may trust it."
+        ),
+        commands=(
+            "aws iam list-open-id-connect-providers",
+            "aws iam get-open-id-connect-provider --open-id-connect-provider-arn {provider_arn}",
+            "ecr-oidc-wizard apply --only 2",
+        ),
+        match=(
+            (
+                _words("EntityAlreadyExists", "EntityAlreadyExistsException"),
+                r"OpenIDConnect|OpenID Connect|oidc-provider|Provider with url",
+            ),
+        ),
+    ),
+    Case(
+        id="role-exists",
+        title="An IAM role with that name already exists",
+        cause=(
+            "Role names are unique in an account regardless of case, and a role {role_name} "
+            "(perhaps spelled with other capitals) is already there."
+        ),
+        fix=(
+            "Run the step again: it finds the existing role and shows the trust-policy "
+            "difference before changing anything (a role the wizard did not create is taken over "
+            "only with --adopt-role). Or choose another role name."
+        ),
+        commands=(
+            "aws iam get-role --role-name {role_name} --query Role.AssumeRolePolicyDocument",
+            "ecr-oidc-wizard plan --only 3",
+        ),
+        match=(
+            (
+                _words("EntityAlreadyExists", "EntityAlreadyExistsException"),
+                r"CreateRole|Role with name",
+            ),
+        ),
+    ),
+    Case(
+        id="role-missing",
+        title="The role does not exist (yet)",
+        cause=(
+            "IAM has no role {role_name} in this account: step 3, which creates it, has not run "
+            "or failed, or the name or the account differs."
+        ),
+        fix="Create the role first (step 3), then attach the push policy (step 4) again.",
+        commands=(
+            "aws iam get-role --role-name {role_name}",
+            "ecr-oidc-wizard apply --only 3,4",
+        ),
+        match=(
+            (
+                _words("NoSuchEntity", "NoSuchEntityException"),
+                r"(?i)role (?:with name )?\S+ (?:not found|cannot be found)",
+            ),
+        ),
+    ),
+    Case(
+        id="role-not-ours",
+        title="The role exists and was not made by this wizard: nothing was changed",
+        cause=(
+            "Role {role_name} already exists without the created-by = ecr-oidc-wizard tag. "
+            "Replacing its trust policy would lock out whoever assumes it today, and GitHub "
+            "workflows would get every permission it holds."
+        ),
+        fix=(
+            "Choose another role name (--role-name), or, if taking this role over is what you "
+            "want, look at what it holds and then run with --adopt-role (in the full-screen "
+            "app: tick 'Take over an existing role' in step 3)."
+        ),
+        commands=(
+            "aws iam get-role --role-name {role_name} --query Role.AssumeRolePolicyDocument",
+            "aws iam list-role-policies --role-name {role_name}",
+            "aws iam list-attached-role-policies --role-name {role_name}",
+            "ecr-oidc-wizard plan --only 3 --adopt-role",
+        ),
+        match=((r"was not created by ecr-oidc-wizard",),),
+    ),
+    Case(
+        id="limit-exceeded",
+        title="An AWS quota was reached",
+        cause=(
+            "The call would pass a fixed limit. The usual ones here: all inline policies of one "
+            "role together hold at most 10,240 characters; a trust policy at most 2,048 "
+            "(ACLSizePerRole, raisable to 4,096); an OIDC provider at most 5 thumbprints and "
+            "100 client IDs; and an account or region has quotas on providers, roles and "
+            "repositories."
+        ),
+        fix=(
+            "Read the quota named in the message. For policy size, remove unused inline "
+            "policies or merge sub patterns; for counts, delete what is unused or ask for a "
+            "quota increase."
+        ),
+        commands=(
+            "aws iam list-role-policies --role-name {role_name}",
+            "aws iam list-open-id-connect-providers",
+            "aws service-quotas list-service-quotas --service-code ecr --region {region}",
+        ),
+        match=_any(
+            _words("LimitExceeded", "LimitExceededException"),
+            r"Cannot exceed quota for",
+            r"Maximum policy size of",
+        ),
+    ),
+)
