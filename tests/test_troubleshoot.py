@@ -914,7 +914,19 @@ def test_to_json_is_serialisable_and_complete() -> None:
     assert data["case"] == "caller-lacks-permission"
     assert data["missing_permission"] == "iam:CreateRole"
     assert data["commands"] == list(guidance.commands)
-    assert set(data) == {"case", "title", "cause", "fix", "commands", "missing_permission"}
+    # The ranked causes, their source and link joined the JSON with the catalogue's research.
+    assert set(data) == {
+        "case",
+        "title",
+        "cause",
+        "fix",
+        "commands",
+        "missing_permission",
+        "causes",
+        "verified",
+        "source",
+        "link",
+    }
 
 
 def test_explain_text_renders_every_guidance() -> None:

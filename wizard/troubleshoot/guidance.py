@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import shlex
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from wizard.inert import inert
 from wizard.troubleshoot.catalogue import _PERMISSION, CASES, Case
+from wizard.troubleshoot.ranking import IN_MESSAGE, RankedCause, in_message, order
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,16 @@ class Guidance:
     fix: str
     commands: tuple[str, ...]
     missing_permission: str | None = None
+    # The known causes, most likely first, each with the check that tells it apart.
+    causes: tuple[RankedCause, ...] = ()
+    source: str = ""
+    link: str = ""
+
+    @property
+    def verified(self) -> RankedCause | None:
+        """The cause live facts verified, if any (it is then first)."""
+        first = self.causes[0] if self.causes else None
+        return first if first is not None and first.status == "verified" else None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -33,6 +45,10 @@ class Guidance:
             "fix": self.fix,
             "commands": list(self.commands),
             "missing_permission": self.missing_permission,
+            "causes": [c.to_json() for c in self.causes],
+            "verified": self.verified.key if self.verified else None,
+            "source": self.source,
+            "link": self.link,
         }
 
 
@@ -86,8 +102,35 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def _haystack(source: BaseException | str) -> str:
     if isinstance(source, BaseException):
-        return "\n".join(part for exc in _chain(source) for part in _exception_text(exc))
-    return source if isinstance(source, str) else _safe_str(source)
+        text = "\n".join(part for exc in _chain(source) for part in _exception_text(exc))
+    else:
+        text = source if isinstance(source, str) else _safe_str(source)
+    return focus(inert(text))
+
+
+# A pasted log can be megabytes long. Past FOCUS_CHARS only the lines that read like an error,
+# and the end of the log (where a failed step stops), are matched: the answer stays the same and
+# the time stays bounded.
+FOCUS_CHARS = 200_000
+_TAIL_CHARS = 100_000
+_MAX_LINE = 2_000
+_ERROR_LINE = re.compile(
+    r"error|denied|fail|not authori[sz]ed|invalid|unable|could not|couldn't|cannot|exception|"
+    r"expired|unknown|forbidden|not found|refus|missing|exceeded|unauthori[sz]ed|"
+    r"no basic auth|required|must|limit|throttl|timeout|timed out|not supplied|\b[45]\d\d\b",
+    re.IGNORECASE,
+)
+
+
+def focus(text: str) -> str:
+    """`text` itself when short; otherwise its error-looking lines (each cut to a bounded
+    length) followed by its tail."""
+    if len(text) <= FOCUS_CHARS:
+        return text
+    head, tail = text[:-_TAIL_CHARS], text[-_TAIL_CHARS:]
+    kept = [line[:_MAX_LINE] for line in head.splitlines() if _ERROR_LINE.search(line[:_MAX_LINE])]
+    picked = "\n".join(kept)[-FOCUS_CHARS:]
+    return picked + "\n" + tail
 
 
 def _matches(case: Case, text: str) -> bool:
@@ -110,7 +153,7 @@ _FACT_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
             ("partition", "region", "account_id", "ecr_repository"),
         ),
         (
-            r"(\d{12})\.dkr\.ecr\.([a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?",
+            r"((\d{12})\.dkr\.ecr\.([a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?)",
             ("registry", "account_id", "region"),
         ),
         (r"repository with name '([^'\s]{1,256})'", ("ecr_repository",)),
@@ -200,7 +243,9 @@ _PLACEHOLDERS: dict[str, str] = {
 
 def _known_values(values: Mapping[str, str] | None, text: str) -> dict[str, str]:
     """The caller's values, completed by what the message says; the caller's always win."""
-    known = {k: v.strip() for k, v in (values or {}).items() if isinstance(v, str) and v.strip()}
+    known = {
+        k: inert(v).strip() for k, v in (values or {}).items() if isinstance(v, str) and v.strip()
+    }
     if "role_arn" in known:
         _from_role_arn(known)
     for key, value in _facts(text).items():
@@ -258,11 +303,23 @@ def _plain(value: str) -> str:
     return value
 
 
-def _render(case: Case, known: dict[str, str], permission: str | None) -> Guidance:
+def _render(case: Case, known: dict[str, str], permission: str | None, text: str) -> Guidance:
     if permission and case.names_permission:
         known = {**known, "missing_permission": permission}
     prose = _fields(known, _plain)
     shell = _fields(known, _quote)
+    causes = order(
+        [
+            RankedCause(
+                key=cause.key,
+                text=cause.text.format_map(prose),
+                check=cause.check.format_map(prose),
+                fix=cause.fix.format_map(prose),
+                status=IN_MESSAGE if in_message(cause, text) else "",
+            )
+            for cause in case.causes
+        ]
+    )
     return Guidance(
         case=case.id,
         title=case.title.format_map(prose),
@@ -270,6 +327,9 @@ def _render(case: Case, known: dict[str, str], permission: str | None) -> Guidan
         fix=case.fix.format_map(prose),
         commands=tuple(command.format_map(shell) for command in case.commands),
         missing_permission=permission if case.names_permission else None,
+        causes=causes,
+        source=case.source,
+        link=case.link,
     )
 
 
@@ -290,14 +350,15 @@ def classify(
         return []
     known = _known_values(values, text)
     permission = _missing_permission(text)
-    return [_render(case, known, permission) for case in kept]
+    return [_render(case, known, permission, text) for case in kept]
 
 
 def _summary(source: BaseException | str) -> str:
     if isinstance(source, BaseException):
         text = f"{type(source).__name__}: {_safe_str(source)}"
     else:
-        text = source
+        text = source if isinstance(source, str) else _safe_str(source)
+    text = inert(text[:10_000])
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     if not line:
         return "(empty message)"
@@ -322,17 +383,52 @@ def _guidance_text(guidance: Guidance, number: str) -> list[str]:
         lines.append(f"   Missing permission: {guidance.missing_permission}")
     lines += _wrapped("Cause", guidance.cause)
     lines += _wrapped("Fix", guidance.fix)
+    if guidance.causes:
+        lines.append(
+            "   Known causes, most likely first (each with the check that tells it apart):"
+        )
+        for number, cause in enumerate(guidance.causes, start=1):
+            lines += _cause_lines(number, cause)
     if guidance.commands:
         lines.append("   Commands:")
         lines += [f"     $ {command}" for command in guidance.commands]
+    if guidance.link:
+        lines.append(f"   Established in: {guidance.link}")
     return lines
+
+
+def _cause_lines(number: int, cause: RankedCause) -> list[str]:
+    mark = f"[{cause.status}] " if cause.status else ""
+    lines = _indented(f"{number}. ", mark + cause.text, 5)
+    lines += _indented("Check: ", cause.check, 8)
+    if cause.evidence:
+        lines += _indented("Seen: ", cause.evidence, 8)
+    if cause.fix:
+        lines += _indented("Fix: ", cause.fix, 8)
+    return lines
+
+
+def _indented(label: str, text: str, indent: int) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent=" " * indent + label,
+        subsequent_indent=" " * (indent + len(label)),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def explain_text(source: BaseException | str, values: Mapping[str, str] | None = None) -> str:
     """classify() rendered as plain text for a terminal or a log."""
-    found = classify(source, values)
+    return guidance_text(classify(source, values), source)
+
+
+def guidance_text(found: Sequence[Guidance], source: BaseException | str) -> str:
+    """Guidance already classified (and perhaps ranked by live facts) as plain text; what is
+    printed is always inert, whatever the message held."""
     if not found:
-        return (
+        return inert(
             f"Not recognised: {_summary(source)}\n"
             "This message is not in the troubleshooting catalogue. Run `ecr-oidc-wizard doctor` "
             "to check each step of the setup."
@@ -343,4 +439,4 @@ def explain_text(source: BaseException | str, values: Mapping[str, str] | None =
     for index, guidance in enumerate(found, start=1):
         number = f"{index}. " if len(found) > 1 else ""
         blocks.append("\n".join(_guidance_text(guidance, number)))
-    return "\n\n".join(blocks)
+    return inert("\n\n".join(blocks))
