@@ -98,3 +98,71 @@ _ECR_LOGIN = (
 _DESCRIBE_REPOSITORY = (
     "aws ecr describe-repositories --repository-names {ecr_repository} --region {region}"
 )
+
+# Where the messages come from, as the entries cite them.
+_CAC = "aws-actions/configure-aws-credentials v1-v6"
+_STS = "AWS STS"
+_ECR_LOGIN_ACTION = "aws-actions/amazon-ecr-login v1-v2"
+_DOCKER = "docker CLI / buildx (docker/login-action, docker/build-push-action)"
+_AWS_CLI = "AWS CLI v1/v2 and the AWS SDKs"
+_GITHUB_API = "GitHub REST API (gh, the wizard's GitHub client)"
+_REPO_URL = "https://github.com/aws-actions/configure-aws-credentials"
+_ECR_LOGIN_URL = "https://github.com/aws-actions/amazon-ecr-login"
+_GITHUB_OIDC_AWS = (
+    "https://docs.github.com/en/actions/security-for-github-actions/"
+    "security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services"
+)
+
+# Causes several entries share: where the values a workflow reads come from.
+_SECRET_MISSING = Cause(
+    key="secret-missing",
+    text=(
+        "The secret or variable the workflow reads is not set in this repository (or is "
+        "misspelled), or it is read as secrets.X while it was saved as a variable (or the "
+        "reverse), so the input is empty."
+    ),
+    check=(
+        "In the failing step's 'with:' block at the top of its log, is the input empty? Compare "
+        "the name in the workflow with gh secret list / gh variable list."
+    ),
+    fix="Set it with step 5 (ecr-oidc-wizard apply --only 5), as a secret or a variable.",
+)
+_FORK_OR_DEPENDABOT = Cause(
+    key="fork-or-dependabot",
+    text=(
+        "The run was started by Dependabot or by a pull request from a fork: such runs get no "
+        "Actions secrets (Dependabot reads only Dependabot secrets) and a read-only GITHUB_TOKEN "
+        "with no id-token permission."
+    ),
+    check="Is the actor dependabot[bot], or is the pull request's head repository a fork?",
+    fix=(
+        "Skip the AWS steps for those runs (if: github.actor != 'dependabot[bot]'), or store "
+        "the values as Dependabot secrets; never run fork code with pull_request_target and "
+        "secrets."
+    ),
+    hint=r"dependabot|\bforks?\b|head repository",
+)
+_ENVIRONMENT_SECRET = Cause(
+    key="environment-secret",
+    text=(
+        "The values are environment secrets, but the job names no environment (or another one), "
+        "so it cannot read them; repository secrets were meant, or the job lacks environment:."
+    ),
+    check=(
+        "Are the secrets listed under Settings > Environments > NAME rather than under "
+        "repository secrets? Then the job needs environment: NAME."
+    ),
+)
+_REUSABLE_WORKFLOW = Cause(
+    key="reusable-workflow",
+    text=(
+        "The job runs in a reusable workflow: its caller must pass the secrets (secrets: "
+        "inherit, or each one by name) and grant permissions id-token: write, or the called "
+        "workflow gets neither."
+    ),
+    check=(
+        "Is the failing workflow called with uses: OWNER/REPO/.github/workflows/FILE@REF? Then "
+        "look at the calling job's secrets: and permissions:."
+    ),
+    hint=r"workflow_call|reusable workflow|\.github/workflows/[\w.-]{1,100}\.ya?ml@",
+)
