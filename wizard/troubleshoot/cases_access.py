@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from wizard.troubleshoot.case import (
+    _DOCKER,
     _DOCTOR,
+    _GITHUB_OIDC_AWS,
     _NOT_AUTHORIZED,
     _PERMISSION,
     _PLACEHOLDER,
@@ -12,6 +14,7 @@ from wizard.troubleshoot.case import (
     _REAPPLY_TRUST,
     _WHOAMI,
     Case,
+    Cause,
     _any,
     _words,
 )
@@ -20,6 +23,39 @@ ACCESS: tuple[Case, ...] = (
     # --- Access denied -------------------------------------------------------------------------
     Case(
         id="explicit-deny",
+        source="AWS IAM policy evaluation (every service)",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html",
+        causes=(
+            Cause(
+                key="scp",
+                text="A service control policy of the AWS organisation denies it.",
+                check="Does the message say 'in a service control policy'?",
+                hint=r"service control policy",
+            ),
+            Cause(
+                key="boundary",
+                text="A permissions boundary on the role or user denies it.",
+                check="Does the message say 'in a permissions boundary'?",
+                hint=r"permissions boundary",
+            ),
+            Cause(
+                key="resource-policy",
+                text="The repository policy (a resource-based policy) denies it.",
+                check="Does the message say 'in a resource-based policy'?",
+                hint=r"resource-based policy",
+            ),
+            Cause(
+                key="identity-policy",
+                text="A Deny statement in a policy attached to the identity.",
+                check="Does the message say 'in an identity-based policy'?",
+                hint=r"identity-based policy",
+            ),
+        ),
+        examples=(
+            "User: arn:aws:sts::123456789012:assumed-role/gha/GitHubActions is not authorized to "
+            "perform: ecr:PutImage on resource: arn:aws:ecr:us-east-1:123456789012:repository/web "
+            "with an explicit deny in a service control policy",
+        ),
         title="An explicit Deny blocks {missing_permission}",
         cause=(
             "A Deny statement wins over every Allow. The message says where it is: a service "
@@ -38,6 +74,63 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="push-policy-denied",
+        source="Amazon ECR, shown by " + _DOCKER + " and amazon-ecr-login",
+        link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html",
+        causes=(
+            Cause(
+                key="cross-account",
+                text=(
+                    "The repository is in another account than the role: that account's "
+                    "repository policy must allow the role as well (an identity policy alone "
+                    "is not enough)."
+                ),
+                check=(
+                    "Does the account in the repository ARN differ from the account in the "
+                    "assumed-role ARN? 'no resource-based policy allows' in the message says so."
+                ),
+                hint=(
+                    r"no resource-based policy allows|arn:aws[a-z-]{0,10}:sts::(\d{12}):assumed-role/"
+                    r"\S{1,200}\s{1,5}is not authorized to perform:?\s{1,5}ecr:\w{1,60} on resource:"
+                    r"\s{0,3}arn:aws[a-z-]{0,10}:ecr:[a-z0-9-]{1,30}:(?!\1)\d{12}:"
+                ),
+            ),
+            Cause(
+                key="missing-action",
+                text="The push policy does not list {missing_permission}.",
+                check=(
+                    "Does policy {policy_name} of role {role_name} list {missing_permission}? "
+                    "'no identity-based policy allows' in the message says it does not."
+                ),
+                hint=r"no identity-based policy allows",
+            ),
+            Cause(
+                key="arn-other",
+                text=(
+                    "The policy's Resource names another region, account or repository than the "
+                    "one in the message."
+                ),
+                check="Is the policy's Resource exactly the repository ARN in the message?",
+            ),
+            Cause(
+                key="token-on-repository",
+                text=(
+                    "ecr:GetAuthorizationToken is allowed only on the repository ARN; it must be "
+                    'on Resource "*".'
+                ),
+                check="Is the refused action ecr:GetAuthorizationToken?",
+                hint=r"ecr:GetAuthorizationToken",
+            ),
+        ),
+        examples=(
+            "denied: User: arn:aws:sts::123456789012:assumed-role/GitHubActionsPush/GitHubActions "
+            "is not authorized to perform: ecr:InitiateLayerUpload on resource: "
+            "arn:aws:ecr:us-east-1:123456789012:repository/web because no identity-based policy "
+            "allows the ecr:InitiateLayerUpload action",
+            "denied: User: arn:aws:sts::111111111111:assumed-role/ci/GitHubActions is not "
+            "authorized to perform: ecr:PutImage on resource: "
+            "arn:aws:ecr:eu-west-1:222222222222:repository/shared/web because no resource-based "
+            "policy allows the ecr:PutImage action",
+        ),
         title="The workflow's role is not allowed {missing_permission}",
         cause=(
             "The job assumed the role, so the trust policy is fine, but the role's push policy "
@@ -71,6 +164,13 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="caller-lacks-permission",
+        source="AWS IAM policy evaluation (every service)",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html",
+        examples=(
+            "An error occurred (AccessDenied) when calling the CreateRole operation: User: "
+            "arn:aws:iam::123456789012:user/dev is not authorized to perform: iam:CreateRole on "
+            "resource: arn:aws:iam::123456789012:role/gha",
+        ),
         title="Your AWS identity lacks {missing_permission}",
         cause=(
             "The identity you run with may not call {missing_permission}: no policy attached "
@@ -87,7 +187,13 @@ ACCESS: tuple[Case, ...] = (
             "--action-names {missing_permission}",
         ),
         match=_any(_NOT_AUTHORIZED + r"(?!sts:AssumeRoleWithWebIdentity\b)" + _PERMISSION),
-        unless=("explicit-deny", "push-policy-denied"),
+        unless=(
+            "session-tag-denied",
+            "chained-assume-denied",
+            "ecr-public-denied",
+            "explicit-deny",
+            "push-policy-denied",
+        ),
         names_permission=True,
     ),
     Case(
@@ -114,6 +220,9 @@ ACCESS: tuple[Case, ...] = (
         # The generic reading only when no specific one (naming the action) matched.
         unless=(
             "assume-role-denied",
+            "session-tag-denied",
+            "chained-assume-denied",
+            "ecr-public-denied",
             "caller-lacks-permission",
             "push-policy-denied",
             "explicit-deny",
@@ -121,6 +230,39 @@ ACCESS: tuple[Case, ...] = (
         names_permission=True,
     ),
     # --- IAM documents and existing resources --------------------------------------------------
+    Case(
+        id="trust-policy-needs-sub",
+        title="IAM refuses a GitHub trust policy that does not check sub",
+        cause=(
+            "IAM no longer accepts a role trust policy for a shared OIDC provider such as "
+            "GitHub's without a condition on the sub claim: without it, any repository on GitHub "
+            "could assume the role."
+        ),
+        fix=(
+            "Add a sub condition naming your repository and its refs or environments (step 3 "
+            "writes one); never a bare * or an owner wildcard you do not control."
+        ),
+        commands=("ecr-oidc-wizard plan --only 3", _REAPPLY_TRUST),
+        match=(
+            (
+                _words(
+                    "MalformedPolicyDocument", "MalformedPolicyDocumentException", "InvalidInput"
+                ),
+                r"token\.actions\.githubusercontent\.com",
+                r"\bsub\b",
+            ),
+        ),
+        source="AWS IAM CreateRole / UpdateAssumeRolePolicy",
+        link=(
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+            "id_roles_providers_oidc_secure-by-default.html"
+        ),
+        examples=(
+            "An error occurred (MalformedPolicyDocument) when calling the CreateRole operation: "
+            "Condition must contain a token.actions.githubusercontent.com:sub key with a scoped "
+            "value for this identity provider",
+        ),
+    ),
     Case(
         id="policy-placeholders",
         title="A policy document still holds the guide's placeholders",
@@ -164,9 +306,17 @@ ACCESS: tuple[Case, ...] = (
             r"Invalid principal in policy",
             r"Policy document should not specify a principal",
         ),
+        unless=("trust-policy-needs-sub",),
     ),
     Case(
         id="provider-exists",
+        source="AWS IAM CreateOpenIDConnectProvider",
+        link=_GITHUB_OIDC_AWS,
+        examples=(
+            "An error occurred (EntityAlreadyExists) when calling the "
+            "CreateOpenIDConnectProvider operation: Provider with url "
+            "https://token.actions.githubusercontent.com already exists.",
+        ),
         title="The GitHub OIDC provider already exists in this account",
         cause=(
             "An account holds one IAM OIDC provider per URL, and one for "
