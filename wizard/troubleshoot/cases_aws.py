@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from wizard.troubleshoot.case import (
+    _AWS_CLI,
+    _CAC,
+    _REPO_URL,
     _WHOAMI,
     Case,
+    Cause,
     _any,
     _words,
 )
@@ -13,6 +17,12 @@ CREDENTIALS: tuple[Case, ...] = (
     # --- Credentials, region, network ----------------------------------------------------------
     Case(
         id="throttled",
+        source=_AWS_CLI,
+        link="https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html",
+        examples=(
+            "An error occurred (Throttling) when calling the AssumeRoleWithWebIdentity "
+            "operation: Rate exceeded",
+        ),
         title="AWS is throttling the calls (rate exceeded)",
         cause=(
             "Too many requests reached the service in a short time: several runs or CI jobs at "
@@ -38,6 +48,43 @@ CREDENTIALS: tuple[Case, ...] = (
     ),
     Case(
         id="expired-credentials",
+        source=_AWS_CLI + ", " + _CAC,
+        link=_REPO_URL + "/issues/488",
+        causes=(
+            Cause(
+                key="job-outlived-session",
+                text=(
+                    "In a workflow: the job ran longer than the role session (one hour by "
+                    "default), so later AWS calls carry an expired token."
+                ),
+                check=(
+                    "Did the failing call come more than role-duration-seconds (default 3600) "
+                    "after configure-aws-credentials?"
+                ),
+                fix=(
+                    "Set role-duration-seconds up to the role's MaxSessionDuration (raise that "
+                    "too), or call configure-aws-credentials again before the late step."
+                ),
+                hint=r"ExpiredToken|provided token has expired|##\[|GITHUB_",
+            ),
+            Cause(
+                key="sso-session",
+                text="On your machine: the IAM Identity Center (SSO) session is over.",
+                check="Does aws sso login make it pass?",
+                hint=r"\bSSO\b|sso",
+            ),
+            Cause(
+                key="stale-environment",
+                text="Old AWS_SESSION_TOKEN / AWS_ACCESS_KEY_ID variables are still exported.",
+                check="Does env | grep AWS_ show session variables from an earlier login?",
+            ),
+        ),
+        examples=(
+            "An error occurred (ExpiredTokenException) when calling the BatchGetBuilds "
+            "operation: The security token included in the request is expired",
+            "An error occurred (ExpiredToken) when calling the PutObject operation: The provided "
+            "token has expired.",
+        ),
         title="Your AWS session has expired",
         cause=(
             "The temporary credentials in use are past their end: an IAM Identity Center (SSO) "
@@ -64,10 +111,39 @@ CREDENTIALS: tuple[Case, ...] = (
             r"SSO session associated with this profile has expired",
             r"Token has expired and refresh failed",
             r"Error loading SSO Token",
+            r"provided token has expired",
         ),
+        unless=("web-identity-token-expired",),
     ),
     Case(
         id="invalid-credentials",
+        source=_AWS_CLI + ", " + _CAC + " (access keys)",
+        link=_REPO_URL + "/issues/341",
+        causes=(
+            Cause(
+                key="wrong-keys",
+                text=(
+                    "The access key pair in the secrets is deleted, rotated or pasted with a "
+                    "stray character, or the key and secret are swapped."
+                ),
+                check="Does aws iam list-access-keys still list the key ID, and is it Active?",
+            ),
+            Cause(
+                key="stale-environment",
+                text="Stale AWS_* variables in the shell override the profile.",
+                check="Does aws configure list show env as the source?",
+            ),
+            Cause(
+                key="opt-in-region",
+                text="The region is an opt-in region not enabled for the account.",
+                check="Is the region enabled under Account > AWS Regions?",
+            ),
+        ),
+        examples=(
+            "Error: The security token included in the request is invalid.",
+            "An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity "
+            "operation: The security token included in the request is invalid.",
+        ),
         title="AWS does not recognise the credentials in use",
         cause=(
             "The access key or session token is unknown to AWS: it was deleted, rotated or "
@@ -93,6 +169,38 @@ CREDENTIALS: tuple[Case, ...] = (
     ),
     Case(
         id="no-credentials",
+        source=_AWS_CLI,
+        link="https://github.com/aws/aws-cli/issues/915",
+        causes=(
+            Cause(
+                key="no-credentials-step",
+                text=(
+                    "In a workflow: no configure-aws-credentials step ran before this one in the "
+                    "same job (each job starts fresh), or it failed."
+                ),
+                check="Does the same job run configure-aws-credentials before the failing step?",
+                hint=r"##\[|GITHUB_|Run aws|\bruns-on\b",
+            ),
+            Cause(
+                key="other-environment",
+                text=(
+                    "The command runs where the exported variables are not: under sudo, in a "
+                    "container, or in a script that clears the environment."
+                ),
+                check="Is the command run with sudo, in docker run, or with env -i?",
+                hint=r"\bsudo\b|docker run|container",
+            ),
+            Cause(
+                key="no-profile",
+                text="On your machine: no profile is configured or signed in.",
+                check="Does aws configure list show no credentials?",
+            ),
+        ),
+        examples=(
+            'Unable to locate credentials. You can configure credentials by running "aws '
+            'configure".',
+            "botocore.exceptions.NoCredentialsError: Unable to locate credentials",
+        ),
         title="No AWS credentials were found",
         cause=(
             "The AWS SDK looks for credentials in order: environment variables, then the "
@@ -120,6 +228,30 @@ CREDENTIALS: tuple[Case, ...] = (
     ),
     Case(
         id="profile-not-found",
+        source=_AWS_CLI,
+        link=_REPO_URL + "#credential-lifetime",
+        causes=(
+            Cause(
+                key="aws-profile-in-job",
+                text=(
+                    "In a workflow: AWS_PROFILE is set, but configure-aws-credentials exports "
+                    "environment variables and writes no profile, so the named profile does not "
+                    "exist on the runner."
+                ),
+                check="Does the workflow set AWS_PROFILE (env:) or pass --profile?",
+                fix=(
+                    "Remove AWS_PROFILE from the job's env (or have the action write that "
+                    "profile with its aws-profile input, in versions that have it)."
+                ),
+                hint=r"##\[|GITHUB_|runner",
+            ),
+            Cause(
+                key="typo",
+                text="The profile name is misspelled or from another machine.",
+                check="Does aws configure list-profiles list it?",
+            ),
+        ),
+        examples=("The config profile (prod) could not be found",),
         title="The AWS profile {profile} does not exist",
         cause=(
             "AWS_PROFILE or --profile names a profile that is in neither ~/.aws/config nor "
@@ -149,6 +281,35 @@ CREDENTIALS: tuple[Case, ...] = (
     ),
     Case(
         id="endpoint-unreachable",
+        source=_AWS_CLI + ", " + _CAC + " (Node.js network errors)",
+        link=_REPO_URL + "/issues/341",
+        causes=(
+            Cause(
+                key="proxy-or-firewall",
+                text=(
+                    "A proxy or firewall between the runner and AWS (self-hosted runners): the "
+                    "STS or ECR endpoint is not reachable."
+                ),
+                check="Does curl -sI https://sts.REGION.amazonaws.com answer from the runner?",
+                hint=r"ETIMEDOUT|ECONNREFUSED|ECONNRESET|Connect Timeout|proxy",
+            ),
+            Cause(
+                key="region-name",
+                text="A misspelled region: its endpoint does not exist.",
+                check="Is the region in the endpoint URL a real region name?",
+                hint=r"ENOTFOUND|getaddrinfo|Could not connect to the endpoint URL",
+            ),
+            Cause(
+                key="endpoint-override",
+                text="AWS_ENDPOINT_URL or a custom endpoint is left over from testing.",
+                check="Is AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_STS) set?",
+            ),
+        ),
+        examples=(
+            'Could not connect to the endpoint URL: "https://sts.us-esat-1.amazonaws.com/"',
+            "Error: Could not assume role with OIDC: Connect Timeout Error",
+            "Error: getaddrinfo ENOTFOUND sts.eu-west-10.amazonaws.com",
+        ),
         title="AWS could not be reached",
         cause=(
             "The request never got an answer: no network, a proxy or firewall in the way, a "
@@ -172,6 +333,11 @@ CREDENTIALS: tuple[Case, ...] = (
             r"(?:Connect|Read) timeout on endpoint URL",
             r"Failed to connect to proxy URL",
             r"SSL validation failed for",
+            r"\b(?:ETIMEDOUT|ECONNREFUSED|ECONNRESET|EAI_AGAIN)\b",
+            r"getaddrinfo ENOTFOUND",
+            r"Connect Timeout Error",
+            r"socket hang up",
         ),
+        unless=("ecr-public-region",),
     ),
 )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from wizard.troubleshoot.case import (
     _DISPATCH_URL,
+    _GITHUB_API,
     _NOT_FOUND,
     _REAPPLY_GITHUB,
     Case,
+    Cause,
     _any,
 )
 
@@ -65,6 +67,51 @@ GITHUB: tuple[Case, ...] = (
     ),
     Case(
         id="github-token-permission",
+        source=_GITHUB_API,
+        link="https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api",
+        causes=(
+            Cause(
+                key="workflow-token",
+                text=(
+                    "A workflow's GITHUB_TOKEN lacks the permission: its permissions: block (or "
+                    "the read-only default) does not grant it, and it can never write secrets "
+                    "or other workflows."
+                ),
+                check="Is the call made with GITHUB_TOKEN? Which permissions does the job grant?",
+                hint=r"GITHUB_TOKEN|by integration",
+            ),
+            Cause(
+                key="fork-read-only",
+                text="The run is for a pull request from a fork: its token is read-only.",
+                check="Is the pull request's head repository a fork?",
+                hint=r"\bforks?\b|pull_request",
+            ),
+            Cause(
+                key="fine-grained-token",
+                text=(
+                    "A fine-grained token lacks the repository permission, or does not include "
+                    "this repository."
+                ),
+                check=(
+                    "Does the response's X-Accepted-GitHub-Permissions header name a permission "
+                    "the token lacks?"
+                ),
+                hint=r"personal access token|X-Accepted-GitHub-Permissions",
+            ),
+            Cause(
+                key="admin-required",
+                text="The call needs admin rights on the repository, which the token's user lacks.",
+                check="Does the message say 'Must have admin rights'?",
+                hint=r"admin rights",
+            ),
+        ),
+        examples=(
+            "HttpError: Resource not accessible by integration",
+            'gh: Resource not accessible by personal access token (HTTP 403)\n{"message":'
+            '"Resource not accessible by personal access token","documentation_url":'
+            '"https://docs.github.com/rest/actions/secrets#create-or-update-a-repository-secret"}',
+            "HTTP 403: Must have admin rights to Repository.",
+        ),
         title="The GitHub token is not allowed to do this",
         cause=(
             "The token reached {github_repo} but lacks a permission: a fine-grained token needs "
@@ -81,6 +128,9 @@ GITHUB: tuple[Case, ...] = (
     ),
     Case(
         id="github-bad-credentials",
+        source=_GITHUB_API,
+        link="https://docs.github.com/en/rest/authentication/authenticating-to-the-rest-api",
+        examples=("HTTP 401: Bad credentials (https://api.github.com/repos/octo/app)",),
         title="GitHub did not accept the token",
         cause="The GitHub token is missing, expired or revoked.",
         fix="Sign in to GitHub again (or create a new token), then re-run.",
@@ -89,6 +139,30 @@ GITHUB: tuple[Case, ...] = (
     ),
     Case(
         id="github-rate-limited",
+        source=_GITHUB_API,
+        link=("https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api"),
+        causes=(
+            Cause(
+                key="secondary",
+                text=(
+                    "The secondary rate limit: too many requests at once or too many writes in a "
+                    "minute, whatever the hourly budget."
+                ),
+                check="Does the message say 'secondary rate limit'? Wait for retry-after.",
+                hint=r"secondary rate limit",
+            ),
+            Cause(
+                key="primary",
+                text="The hourly budget of the token is spent (5,000 for a user, 1,000 for GITHUB_TOKEN).",
+                check="Does gh api rate_limit show remaining 0?",
+                hint=r"API rate limit exceeded",
+            ),
+        ),
+        examples=(
+            "HTTP 403: You have exceeded a secondary rate limit. Please wait a few minutes before "
+            "you try again.",
+            "API rate limit exceeded for installation ID 12345.",
+        ),
         title="GitHub's API rate limit was reached",
         cause=(
             "Too many GitHub API calls with this token in the last hour, or too many at once "
@@ -97,5 +171,112 @@ GITHUB: tuple[Case, ...] = (
         fix="Wait until the limit resets (the rate_limit call shows when), then re-run.",
         commands=("gh api rate_limit",),
         match=_any(r"API rate limit exceeded", r"secondary rate limit"),
+    ),
+    Case(
+        id="github-missing-scope",
+        title="The GitHub token lacks a scope the call needs",
+        cause=(
+            "A classic token or an OAuth app token carries scopes; this call needs one the token "
+            "was not given (workflow to change workflow files, repo for private repositories, "
+            "admin:org for organisation settings). GitHub names the scopes it accepts in the "
+            "X-Accepted-OAuth-Scopes header, those the token has in X-OAuth-Scopes."
+        ),
+        fix="Refresh the token with the scope (gh auth refresh --scopes ...), then re-run.",
+        commands=("gh auth status", "gh auth refresh --scopes repo,workflow"),
+        match=_any(
+            r"X-Accepted-OAuth-Scopes",
+            r"without `?workflow`? scope",
+            r"has not been granted the required scopes",
+            r"needs the \"[a-z:_]{2,40}\" scope",
+            r"requires? (?:the )?['\"`][a-z:_]{2,40}['\"`] scopes?",
+        ),
+        source=_GITHUB_API + ", git push over HTTPS",
+        link=(
+            "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps"
+        ),
+        causes=(
+            Cause(
+                key="workflow-scope",
+                text="The token lacks the workflow scope needed to add or change workflow files.",
+                check="Is the refused change under .github/workflows/?",
+                hint=r"workflow",
+            ),
+            Cause(
+                key="other-scope",
+                text="The token lacks another scope (repo, admin:org, read:org).",
+                check="Compare X-Accepted-OAuth-Scopes with X-OAuth-Scopes in the response.",
+            ),
+        ),
+        examples=(
+            "! [remote rejected] main -> main (refusing to allow a Personal Access Token to "
+            "create or update workflow `.github/workflows/build.yml` without `workflow` scope)",
+            "x-accepted-oauth-scopes: admin:org, repo\nx-oauth-scopes: read:org\nHTTP 403: "
+            "Forbidden",
+        ),
+    ),
+    Case(
+        id="github-sso-required",
+        title="The token is not authorised for the organisation's SAML single sign-on",
+        cause=(
+            "The organisation enforces SAML single sign-on, and this token was never authorised "
+            "for it, so GitHub refuses it for the organisation's repositories."
+        ),
+        fix="Authorise the token for the organisation (Configure SSO next to the token), then re-run.",
+        commands=("gh auth status", "gh auth refresh"),
+        match=_any(r"organization SAML enforcement", r"SAML single sign-on"),
+        source=_GITHUB_API,
+        link=(
+            "https://docs.github.com/en/enterprise-cloud@latest/authentication/"
+            "authenticating-with-saml-single-sign-on"
+        ),
+        examples=(
+            "HTTP 403: Resource protected by organization SAML enforcement. You must grant your "
+            "Personal Access token access to this organization.",
+        ),
+    ),
+    Case(
+        id="github-not-found",
+        title="GitHub answered Not Found (often: the token cannot see it)",
+        cause=(
+            "GitHub answers 404 rather than 403 when the token may not see a private resource, "
+            "so Not Found means: the name is wrong (owner, repository, secret, workflow), or the "
+            "token lacks access (a fine-grained token without this repository, a GitHub App not "
+            "installed on it, a token not authorised for the organisation's SSO)."
+        ),
+        fix=(
+            "Check the owner/repository spelling, then that the token can read it: gh api "
+            "repos/OWNER/REPO with the same token."
+        ),
+        commands=("gh auth status", "gh api repos/{github_repo} --jq .full_name"),
+        match=(
+            (
+                r"\bHTTP 404\b|\b404 Not Found\b|\"message\":\s{0,3}\"Not Found\"|Not Found \(HTTP 404\)",
+                r"github|/repos/|gh api|docs\.github\.com",
+            ),
+        ),
+        unless=("dispatch-not-found", "dispatch-ref-not-found"),
+        source=_GITHUB_API,
+        link=(
+            "https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api"
+            "#404-not-found-for-an-existing-resource"
+        ),
+        causes=(
+            Cause(
+                key="no-access",
+                text="The token cannot see the private repository (or organisation).",
+                check="Does gh api repos/OWNER/REPO answer 404 with this token but not with yours?",
+            ),
+            Cause(
+                key="wrong-name",
+                text="The owner, repository or resource name is wrong.",
+                check="Does the repository's URL in a browser show it under that exact name?",
+            ),
+        ),
+        examples=(
+            "HTTP 404: Not Found (https://api.github.com/repos/octo-org/private-app/actions/"
+            "secrets/public-key)",
+            'gh: Not Found (HTTP 404)\n{"message":"Not Found","documentation_url":'
+            '"https://docs.github.com/rest/repos/repos#get-a-repository"}',
+        ),
     ),
 )
