@@ -78,6 +78,11 @@ OUTPUTS = [
         1,
     ),
     ("explain", ["explain", "--json", "denied: Not Authorized"], None),
+    (
+        "explain-run",
+        ["explain", "--sandbox", "--scenario", "sub-mismatch", "--run", "latest", "--json"],
+        0,
+    ),
     ("verify", ["verify", "--sandbox", "--json"], 0),
 ]
 
@@ -106,6 +111,7 @@ BAD_INPUT = [
         None,
     ),
     ("explain", ["explain", "--json"], None),
+    ("explain-run", ["explain", "--json", "--run", "not-a-run"], None),
     (
         "verify",
         ["verify", "--json", "--region", "us-east-1", "--ecr-repository", "UPPER"],

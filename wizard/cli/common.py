@@ -137,6 +137,8 @@ def json_kind(args: argparse.Namespace) -> str:
         if any(getattr(args, name, None) for name in simulating):
             return "doctor-claim"
         return "doctor-setup"
+    if command == "explain" and getattr(args, "run", None):
+        return "explain-run"
     return command
 
 

@@ -83,20 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "apply":
             sub.add_argument("--yes", "-y", action="store_true", help="apply without asking")
-    explain = commands.add_parser(
-        "explain",
-        help="explain an error message (aws CLI, docker push, GitHub Actions log)",
-        description="Classify pasted error text into a known cause, its fix and the commands.",
-    )
-    explain.add_argument("text", help="the error text, or - to read it from standard input")
-    explain.add_argument("--json", action="store_true", help="machine-readable output")
-    explain.add_argument(
-        "--live",
-        action="store_true",
-        help="also check the live setup (role, trust policy, repository) for what bears on the "
-        "error; AWS being unreachable never fails the explanation",
-    )
-    add_target_arguments(explain)
+    from wizard.cli.explain import add_explain_parser
+
+    add_explain_parser(commands, add_target_arguments)
     from wizard.cli.doctor import add_doctor_parser
 
     add_doctor_parser(commands)

@@ -387,8 +387,8 @@ def _guidance_text(guidance: Guidance, number: str) -> list[str]:
         lines.append(
             "   Known causes, most likely first (each with the check that tells it apart):"
         )
-        for number, cause in enumerate(guidance.causes, start=1):
-            lines += _cause_lines(number, cause)
+        for rank, cause in enumerate(guidance.causes, start=1):
+            lines += _cause_lines(rank, cause)
     if guidance.commands:
         lines.append("   Commands:")
         lines += [f"     $ {command}" for command in guidance.commands]
