@@ -93,9 +93,13 @@ def make_console(stderr: bool = False) -> Any:
 def print_lines(lines: Sequence[str], *, stderr: bool = False) -> None:
     from rich.text import Text
 
+    from wizard.inert import inert
+
     out = make_console(stderr)
     for line in lines:
-        out.print(Text(line, style=line_style(line)))
+        # Lines can carry text from AWS, GitHub or a log: nothing in them may drive the terminal.
+        shown = inert(line)
+        out.print(Text(shown, style=line_style(shown)))
 
 
 def line_style(line: str) -> str:

@@ -61,6 +61,12 @@ def add_explain_parser(commands: Any, add_target_arguments: Any) -> None:
         help="a TOML file of facts about the failed job and the setup (see README) that rank "
         "the causes when the live setup cannot be read",
     )
+    explain.add_argument(
+        "--github-api-url",
+        metavar="URL",
+        help="GitHub Enterprise Server's API (https://HOST/api/v3) for --run; a run URL on "
+        "another host than github.com implies it",
+    )
     add_target_arguments(explain)
 
 
@@ -164,6 +170,9 @@ def _explain_run(args: argparse.Namespace, settings: Settings, answers: Any) -> 
         ref = None if latest else parse_run_ref(str(args.run), settings.github_repo)
     except RunRefError as exc:
         raise UsageError(str(exc), fields=_field("--run")) from exc
+    api_url = getattr(args, "github_api_url", None) or _api_url_of(str(args.run))
+    if api_url:
+        settings = settings.merged({"github_api_url": api_url})
     github = seams.get("github") or _github(settings)
     try:
         if ref is None:
@@ -219,6 +228,16 @@ def _print_run(explanation: RunExplanation) -> None:
             print(guidance_text(job.guidance, ""))
         elif job.failed is not None:
             print_lines(["", f"Job {job.name!r}: its failure is not in the catalogue."])
+
+
+def _api_url_of(run: str) -> str:
+    """A run URL on GitHub Enterprise Server names the API's host too."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(run.strip()).hostname or ""
+    if not host or host in ("github.com", "www.github.com"):
+        return ""
+    return f"https://{host}/api/v3"
 
 
 def _github(settings: Settings) -> Any:
