@@ -148,3 +148,16 @@ def run_lines(explanation: RunExplanation) -> list[str]:
         for error in (failed.errors if failed else ())[:5]:
             lines.append(f"    error: {error[:300]}")
     return [inert(line) for line in lines]
+
+
+def explanation_lines(explanation: RunExplanation) -> list[str]:
+    """The run, then each failed job's guidance, as the lines any face shows."""
+    from wizard.troubleshoot import guidance_text
+
+    lines = run_lines(explanation)
+    for job in explanation.jobs:
+        if job.guidance:
+            lines += ["", f"Job {job.name!r}:", *guidance_text(job.guidance, "").splitlines()]
+        elif job.failed is not None:
+            lines += ["", f"Job {job.name!r}: its failure is not in the catalogue."]
+    return [inert(line) for line in lines]
