@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wizard.troubleshoot import classify, explain_text  # noqa: E402
+from wizard.troubleshoot import classify, explain_text
 
 LINE = "2026-11-30T10:00:00.0000000Z #12 [build 3/9] RUN pip install -r requirements.txt\n"
 HOSTILE = "\x1b]0;title\x07\x1b[2A\x1b[32mok\x1b[0m\n"

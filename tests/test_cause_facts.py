@@ -13,14 +13,19 @@ from wizard.doctor.cause_facts import AnswersError, facts_from_answers, read_ans
 from wizard.troubleshoot import classify, with_facts
 
 REPO = "octo-org/hello-ecr"
-DENIED = "Error: Could not assume role with OIDC: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+DENIED = (
+    "Error: Could not assume role with OIDC: Not authorized to perform "
+    "sts:AssumeRoleWithWebIdentity"
+)
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [
         {
             "Effect": "Allow",
             "Principal": {
-                "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+                "Federated": (
+                    "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+                )
             },
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {
@@ -119,7 +124,7 @@ def test_cli_says_which_cause_it_verified(
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "1. [verified] The job uses an environment" in out
-    assert f"Verified: The job uses an environment" in out and "refuses sub repo:" in out
+    assert "Verified: The job uses an environment" in out and "refuses sub repo:" in out
     assert main([*argv[:1], "--json", *argv[1:]]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["guidance"][0]["verified"] == "environment"

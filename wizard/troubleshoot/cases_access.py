@@ -89,8 +89,9 @@ ACCESS: tuple[Case, ...] = (
                     "assumed-role ARN? 'no resource-based policy allows' in the message says so."
                 ),
                 hint=(
-                    r"no resource-based policy allows|arn:aws[a-z-]{0,10}:sts::(\d{12}):assumed-role/"
-                    r"\S{1,200}\s{1,5}is not authorized to perform:?\s{1,5}ecr:\w{1,60} on resource:"
+                    r"no resource-based policy allows|"
+                    r"arn:aws[a-z-]{0,10}:sts::(\d{12}):assumed-role/\S{1,200}\s{1,5}"
+                    r"is not authorized to perform:?\s{1,5}ecr:\w{1,60} on resource:"
                     r"\s{0,3}arn:aws[a-z-]{0,10}:ecr:[a-z0-9-]{1,30}:(?!\1)\d{12}:"
                 ),
             ),

@@ -34,7 +34,8 @@ ACTIONS: tuple[Case, ...] = (
                 key="environment",
                 text=(
                     "The job uses an environment: its sub is repo:OWNER/REPO:environment:NAME "
-                    "whatever the branch, so a policy written for a branch (...:ref:refs/heads/...) "
+                    "whatever the branch, so a policy written for a branch "
+                    "(...:ref:refs/heads/...) "
                     "does not match it."
                 ),
                 check=(
@@ -672,7 +673,10 @@ ACTIONS: tuple[Case, ...] = (
                     "Role chaining: the second role trusts the first one for sts:AssumeRole but "
                     "not for sts:TagSession."
                 ),
-                check="Is the caller in the message an assumed-role (arn:aws:sts::...:assumed-role/...)?",
+                check=(
+                    "Is the caller in the message an assumed-role "
+                    "(arn:aws:sts::...:assumed-role/...)?"
+                ),
                 hint=r"assumed-role/",
             ),
             Cause(
@@ -934,7 +938,9 @@ ACTIONS: tuple[Case, ...] = (
                     "The repository or organisation defaults GITHUB_TOKEN to read-only and the "
                     "caller has no permissions block at all."
                 ),
-                check="Settings > Actions > Workflow permissions: is it 'Read repository contents'?",
+                check=(
+                    "Settings > Actions > Workflow permissions: is it 'Read repository contents'?"
+                ),
             ),
         ),
         examples=(

@@ -153,7 +153,10 @@ GITHUB: tuple[Case, ...] = (
             ),
             Cause(
                 key="primary",
-                text="The hourly budget of the token is spent (5,000 for a user, 1,000 for GITHUB_TOKEN).",
+                text=(
+                    "The hourly budget of the token is spent (5,000 for a user, 1,000 for "
+                    "GITHUB_TOKEN)."
+                ),
                 check="Does gh api rate_limit show remaining 0?",
                 hint=r"API rate limit exceeded",
             ),
@@ -221,7 +224,10 @@ GITHUB: tuple[Case, ...] = (
             "The organisation enforces SAML single sign-on, and this token was never authorised "
             "for it, so GitHub refuses it for the organisation's repositories."
         ),
-        fix="Authorise the token for the organisation (Configure SSO next to the token), then re-run.",
+        fix=(
+            "Authorise the token for the organisation (Configure SSO next to the token), then "
+            "re-run."
+        ),
         commands=("gh auth status", "gh auth refresh"),
         match=_any(r"organization SAML enforcement", r"SAML single sign-on"),
         source=_GITHUB_API,
@@ -250,7 +256,8 @@ GITHUB: tuple[Case, ...] = (
         commands=("gh auth status", "gh api repos/{github_repo} --jq .full_name"),
         match=(
             (
-                r"\bHTTP 404\b|\b404 Not Found\b|\"message\":\s{0,3}\"Not Found\"|Not Found \(HTTP 404\)",
+                r"\bHTTP 404\b|\b404 Not Found\b|Not Found \(HTTP 404\)|"
+                r"\"message\":\s{0,3}\"Not Found\"",
                 r"github|/repos/|gh api|docs\.github\.com",
             ),
         ),

@@ -129,7 +129,10 @@ REGISTRY: tuple[Case, ...] = (
                     "The image name differs from the repository's: a typo, a missing namespace "
                     "prefix (team/app), or upper-case letters."
                 ),
-                check="Compare the name in the message with describe-repositories, character by character.",
+                check=(
+                    "Compare the name in the message with describe-repositories, character by "
+                    "character."
+                ),
             ),
         ),
         examples=(
@@ -333,7 +336,10 @@ REGISTRY: tuple[Case, ...] = (
             Cause(
                 key="windows-wincred",
                 text="The Windows credential store (wincred) refuses the runner's service session.",
-                check="Does the job run on windows-*? Does the message say 'stub received bad data' or 'logon session does not exist'?",
+                check=(
+                    "Does the job run on windows-*? Does the message say 'stub received bad data' "
+                    "or 'logon session does not exist'?"
+                ),
                 hint=r"stub received bad data|logon session|wincred|windows",
             ),
             Cause(
@@ -381,7 +387,8 @@ REGISTRY: tuple[Case, ...] = (
         match=_any(
             r"unauthorized: authentication required",
             r"failed to fetch (?:oauth|anonymous) token",
-            r"unexpected status(?: from [A-Z]{3,7} request to \S{1,400})?: 40[13] (?:Unauthorized|Forbidden)",
+            r"unexpected status(?: from [A-Z]{3,7} request to \S{1,400})?: "
+            r"40[13] (?:Unauthorized|Forbidden)",
             r"\b403 Forbidden\b",
         ),
         source=_DOCKER + ", from the Amazon ECR registry",
@@ -398,7 +405,10 @@ REGISTRY: tuple[Case, ...] = (
                     "The identity logged in may not push: its policy lacks an ECR action "
                     "(BatchCheckLayerAvailability, InitiateLayerUpload, PutImage...)."
                 ),
-                check="Does a 403 come on a blob or manifest request? Run the doctor on the push policy.",
+                check=(
+                    "Does a 403 come on a blob or manifest request? Run the doctor on the push "
+                    "policy."
+                ),
                 hint=r"\b403\b",
             ),
             Cause(
@@ -642,7 +652,8 @@ REGISTRY: tuple[Case, ...] = (
         ),
         examples=(
             "Error: Invalid parameter at 'registryIds' failed to satisfy constraint: 'Member "
-            "must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]{{12}}]'",
+            "must satisfy constraint: [Member must satisfy regular expression pattern: "
+            "[0-9]{{12}}]'",
         ),
     ),
     Case(
@@ -716,7 +727,9 @@ REGISTRY: tuple[Case, ...] = (
             Cause(
                 key="empty-registry",
                 text="The registry part is empty, so the name starts with '/' or ':'.",
-                check="Does the name in the log start with '/'? Was steps.ID.outputs.registry empty?",
+                check=(
+                    "Does the name in the log start with '/'? Was steps.ID.outputs.registry empty?"
+                ),
                 hint=r"\"/|\s/[a-z0-9]|tag \"/",
             ),
             Cause(
