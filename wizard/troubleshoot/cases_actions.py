@@ -372,7 +372,11 @@ ACTIONS: tuple[Case, ...] = (
             "gh secret set AWS_ROLE_ARN --repo {github_repo} --body {role_arn}",
             _REAPPLY_GITHUB,
         ),
-        match=_any(r"Request ARN is invalid", r"Source Account ID is needed if the Role Name"),
+        match=_any(
+            r"Request ARN is invalid",
+            r"Source Account ID is needed if the Role Name",
+            r"'roleArn' failed to satisfy constraint",
+        ),
     ),
     Case(
         id="credentials-not-loaded",
@@ -395,6 +399,15 @@ ACTIONS: tuple[Case, ...] = (
                 hint=r"ACTIONS_ID_TOKEN_REQUEST|id-token",
             ),
             _FORK_OR_DEPENDABOT,
+            Cause(
+                key="no-credentials-step",
+                text=(
+                    "An AWS step (amazon-ecr-login, the AWS CLI) ran without "
+                    "configure-aws-credentials before it in the same job."
+                ),
+                check="Does the same job run configure-aws-credentials before the failing step?",
+                hint=r"amazon-ecr-login|ecr-login",
+            ),
             Cause(
                 key="role-to-assume-empty",
                 text=(
@@ -464,6 +477,9 @@ ACTIONS: tuple[Case, ...] = (
             r"Did you mean to set the .{0,3}id-token.{0,3} permission",
             r"getIDToken call failed",
             r"Could not determine how to assume credentials",
+            r"Resolved credential object is not valid",
+            r"Access key ID empty after loading credentials",
+            r"'aws-secret-access-key' must be provided",
         ),
     ),
     Case(
@@ -758,6 +774,7 @@ ACTIONS: tuple[Case, ...] = (
                 r"roleSessionName|tags\.\d{1,2}\.member|session",
             ),
             (r"Role session name (?:is not valid|must be between)",),
+            (r"'roleSessionName' failed to satisfy constraint",),
         ),
         source=_STS + " (ValidationError); " + _CAC + " v6.2+ checks the session name itself",
         link=_REPO_URL + "/issues/1306",
@@ -947,6 +964,57 @@ ACTIONS: tuple[Case, ...] = (
             "The workflow is not valid. .github/workflows/deploy.yml (Line: 12, Col: 3): Error "
             "calling workflow 'octo-org/ci/.github/workflows/push.yml@main'. The nested job "
             "'push' is requesting 'id-token: write', but is only allowed 'id-token: none'.",
+        ),
+    ),
+    Case(
+        id="root-keys",
+        title="The access keys are the account root user's",
+        cause=(
+            "STS refuses to let the root user assume a role. The keys in the secrets belong to "
+            "the account's root user, which should have no access keys at all."
+        ),
+        fix=(
+            "Delete the root user's access keys, and use OIDC (this wizard's setup) so the "
+            "workflow needs no keys."
+        ),
+        commands=(_WHOAMI, "ecr-oidc-wizard apply"),
+        match=_any(r"Roles may not be assumed by root accounts"),
+        source=_STS + " AssumeRole; " + _CAC + " with access keys",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html",
+        examples=(
+            "Error: Could not assume role with user credentials: Roles may not be assumed by root "
+            "accounts",
+        ),
+    ),
+    Case(
+        id="credentials-mismatch",
+        title="Other credentials in the job override the ones the action set",
+        cause=(
+            "configure-aws-credentials checked the credentials the SDK resolves and found others "
+            "than it configured: AWS_PROFILE, or AWS_ACCESS_KEY_ID from an earlier step or the "
+            "job's env, takes precedence."
+        ),
+        fix="Remove AWS_PROFILE and any AWS_* keys from the job's env, then re-run.",
+        commands=("gh workflow view {workflow} --repo {github_repo} --yaml",),
+        match=_any(r"Credentials loaded by the SDK do not match"),
+        source=_CAC + " v2+",
+        link=_REPO_URL + "/blob/main/src/CredentialsClient.ts",
+        causes=(
+            Cause(
+                key="aws-profile-set",
+                text="AWS_PROFILE names a profile the SDK prefers.",
+                check="Does the job's env set AWS_PROFILE?",
+                hint=r"AWS_PROFILE",
+            ),
+            Cause(
+                key="env-keys",
+                text="AWS_ACCESS_KEY_ID from an earlier step or the env is still set.",
+                check="Does an earlier step or the env export AWS_ACCESS_KEY_ID?",
+            ),
+        ),
+        examples=(
+            "Error: Credentials loaded by the SDK do not match the expected access key ID "
+            "configured by the action",
         ),
     ),
 )

@@ -116,6 +116,31 @@ CREDENTIALS: tuple[Case, ...] = (
         unless=("web-identity-token-expired",),
     ),
     Case(
+        id="clock-skew",
+        title="The machine's clock is off, so AWS refuses its signatures",
+        cause=(
+            "Every AWS request is signed with the time; AWS refuses a signature more than a few "
+            "minutes off. The clock of the runner (self-hosted) or of your machine is wrong."
+        ),
+        fix=(
+            "Sync the clock (NTP: timedatectl set-ntp true, or the OS's time settings), then "
+            "re-run."
+        ),
+        commands=("date -u", "timedatectl status"),
+        match=_any(
+            r"Signature expired: \S{1,40} is now earlier than",
+            r"Signature not yet current",
+            _words("RequestTimeTooSkewed"),
+        ),
+        source=_AWS_CLI + " (InvalidSignatureException, SignatureDoesNotMatch)",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html",
+        examples=(
+            "An error occurred (InvalidSignatureException) when calling the "
+            "GetAuthorizationToken operation: Signature expired: 20261130T100000Z is now earlier "
+            "than 20261130T101500Z (20261130T102000Z - 5 min.)",
+        ),
+    ),
+    Case(
         id="invalid-credentials",
         source=_AWS_CLI + ", " + _CAC + " (access keys)",
         link=_REPO_URL + "/issues/341",
@@ -337,6 +362,9 @@ CREDENTIALS: tuple[Case, ...] = (
             r"getaddrinfo ENOTFOUND",
             r"Connect Timeout Error",
             r"socket hang up",
+            r"Client\.Timeout exceeded",
+            r"dial tcp: lookup \S{1,300} no such host",
+            r"\bi/o timeout\b",
         ),
         unless=("ecr-public-region",),
     ),

@@ -124,6 +124,7 @@ GITHUB: tuple[Case, ...] = (
         match=_any(
             r"Resource not accessible by (?:integration|personal access token)",
             r"Must have admin rights to Repository",
+            r"Permission to \S{1,200} denied to",
         ),
     ),
     Case(
@@ -173,7 +174,11 @@ GITHUB: tuple[Case, ...] = (
         ),
         fix="Wait until the limit resets (the rate_limit call shows when), then re-run.",
         commands=("gh api rate_limit",),
-        match=_any(r"API rate limit exceeded", r"secondary rate limit"),
+        match=_any(
+            r"API rate limit exceeded",
+            r"secondary rate limit",
+            r"abuse detection mechanism",
+        ),
     ),
     Case(
         id="github-missing-scope",
@@ -188,7 +193,7 @@ GITHUB: tuple[Case, ...] = (
         commands=("gh auth status", "gh auth refresh --scopes repo,workflow"),
         match=_any(
             r"X-Accepted-OAuth-Scopes",
-            r"without `?workflow`? scope",
+            r"without `?workflows?`? (?:scope|permission)",
             r"has not been granted the required scopes",
             r"needs the \"[a-z:_]{2,40}\" scope",
             r"requires? (?:the )?['\"`][a-z:_]{2,40}['\"`] scopes?",
@@ -260,6 +265,7 @@ GITHUB: tuple[Case, ...] = (
                 r"\"message\":\s{0,3}\"Not Found\"",
                 r"github|/repos/|gh api|docs\.github\.com",
             ),
+            (r"\bHttpError: Not Found\b",),
         ),
         unless=("dispatch-not-found", "dispatch-ref-not-found"),
         source=_GITHUB_API,

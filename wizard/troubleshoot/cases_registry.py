@@ -162,6 +162,7 @@ REGISTRY: tuple[Case, ...] = (
         match=_any(
             _words("RepositoryNotFoundException"),
             r"\bname unknown\b",
+            r"repository does not exist or may require 'docker login'",
             r"repository with name '[^']{0,256}' does not exist",
         ),
     ),
@@ -237,7 +238,10 @@ REGISTRY: tuple[Case, ...] = (
                     "Does the pushed name start with ACCOUNT.dkr.ecr.REGION.amazonaws.com/? "
                     "'docker.io' in the log says it does not."
                 ),
-                hint=r"requested access to the resource is denied|docker\.io",
+                hint=(
+                    r"docker\.io|"
+                    r"refers to repository \[[a-z0-9_-]{1,100}(?:/[a-z0-9._-]{1,100})?\]"
+                ),
             ),
             Cause(
                 key="no-login-step",
@@ -390,6 +394,7 @@ REGISTRY: tuple[Case, ...] = (
             r"unexpected status(?: from [A-Z]{3,7} request to \S{1,400})?: "
             r"40[13] (?:Unauthorized|Forbidden)",
             r"\b403 Forbidden\b",
+            r"incorrect username or password",
         ),
         source=_DOCKER + ", from the Amazon ECR registry",
         link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html",
@@ -658,7 +663,7 @@ REGISTRY: tuple[Case, ...] = (
     ),
     Case(
         id="ecr-login-region-missing",
-        title="amazon-ecr-login found no AWS region",
+        title="The AWS step found no region",
         cause=(
             "The login step runs with no region: configure-aws-credentials did not run before it "
             "in this job (or ran in another job), or its aws-region input was empty."
@@ -668,7 +673,7 @@ REGISTRY: tuple[Case, ...] = (
             "job, or set AWS_REGION in the step's env."
         ),
         commands=("gh workflow view {workflow} --repo {github_repo} --yaml",),
-        match=_any(r"(?m)^\s{0,40}(?:Error: )?Region is missing\b"),
+        match=_any(r"\bRegion is missing\b"),
         source=_ECR_LOGIN_ACTION,
         link=_ECR_LOGIN_URL + "/issues/620",
         causes=(
@@ -720,7 +725,11 @@ REGISTRY: tuple[Case, ...] = (
             "from safe values (the commit SHA, a version) rather than the raw branch name."
         ),
         commands=("gh workflow view {workflow} --repo {github_repo} --yaml",),
-        match=_any(r"invalid reference format", r"repository name must be lowercase"),
+        match=_any(
+            r"invalid reference format",
+            r"repository name must be lowercase",
+            r"'imageTag' failed to satisfy constraint",
+        ),
         source=_DOCKER,
         link="https://docs.docker.com/reference/cli/docker/image/tag/",
         causes=(
@@ -824,6 +833,31 @@ REGISTRY: tuple[Case, ...] = (
         examples=(
             "Error response from daemon: manifest for 123456789012.dkr.ecr.us-east-1.amazonaws."
             "com/web:1.0 not found: manifest unknown: Requested image not found",
+        ),
+    ),
+    Case(
+        id="image-index-unsupported",
+        title="The pushed image is an index the consumer cannot use (provenance attestations)",
+        cause=(
+            "Recent buildx (docker/build-push-action v4+, Docker 25+) pushes an OCI image index "
+            "with provenance attestations by default. AWS Lambda, and some older tools, need a "
+            "single-platform image manifest and refuse the index."
+        ),
+        fix=(
+            "Build with provenance: false and sbom: false (docker/build-push-action inputs, or "
+            "docker buildx build --provenance=false --sbom=false), then push again."
+        ),
+        commands=("gh workflow view {workflow} --repo {github_repo} --yaml",),
+        match=_any(
+            r"image manifest,? (?:config )?(?:or|and) layer media type for the source image",
+            r"media type for the source image \S{1,400} is not supported",
+        ),
+        source="AWS Lambda, with images from docker/build-push-action v4+ / buildx 0.10+",
+        link="https://github.com/docker/build-push-action/issues/755",
+        examples=(
+            'Resource handler returned message: "The image manifest, config or layer media type '
+            "for the source image 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:latest is not "
+            'supported. (Service: Lambda, Status Code: 400)"',
         ),
     ),
 )
