@@ -478,6 +478,7 @@ ACTIONS: tuple[Case, ...] = (
             r"getIDToken call failed",
             r"Could not determine how to assume credentials",
             r"Resolved credential object is not valid",
+            r"Missing credentials in config",
             r"Access key ID empty after loading credentials",
             r"'aws-secret-access-key' must be provided",
         ),
@@ -519,7 +520,11 @@ ACTIONS: tuple[Case, ...] = (
             "gh secret set AWS_REGION --repo {github_repo} --body {region}",
             _REAPPLY_GITHUB,
         ),
-        match=_any(r"Input required and not supplied: aws-region", r"Region is not valid:"),
+        match=_any(
+            r"Input required and not supplied: aws-region",
+            r"Region is not valid:",
+            r"argument --region: expected one argument",
+        ),
     ),
     Case(
         id="oidc-verification-failed",

@@ -263,9 +263,10 @@ GITHUB: tuple[Case, ...] = (
             (
                 r"\bHTTP 404\b|\b404 Not Found\b|Not Found \(HTTP 404\)|"
                 r"\"message\":\s{0,3}\"Not Found\"",
-                r"github|/repos/|gh api|docs\.github\.com",
+                r"github|/repos/|gh api|\bgh: |docs\.github\.com",
             ),
             (r"\bHttpError: Not Found\b",),
+            (r"Could not resolve to a Repository with the name",),
         ),
         unless=("dispatch-not-found", "dispatch-ref-not-found"),
         source=_GITHUB_API,
@@ -290,6 +291,31 @@ GITHUB: tuple[Case, ...] = (
             "secrets/public-key)",
             'gh: Not Found (HTTP 404)\n{"message":"Not Found","documentation_url":'
             '"https://docs.github.com/rest/repos/repos#get-a-repository"}',
+        ),
+    ),
+    Case(
+        id="github-oauth-restricted",
+        title="The organisation restricts OAuth apps, and this one is not approved",
+        cause=(
+            "The organisation has OAuth App access restrictions on, and the app behind the token "
+            "(gh, or another OAuth app) is not approved for it, so GitHub refuses its requests "
+            "for the organisation's resources."
+        ),
+        fix=(
+            "Ask an organisation owner to approve the app (Settings > Third-party access), or use "
+            "a fine-grained token the organisation allows."
+        ),
+        commands=("gh auth status",),
+        match=_any(r"enabled OAuth App access restrictions"),
+        source=_GITHUB_API,
+        link=(
+            "https://docs.github.com/en/organizations/managing-oauth-access-to-your-"
+            "organizations-data/about-oauth-app-access-restrictions"
+        ),
+        examples=(
+            "HTTP 403: Although you appear to have the correct authorization credentials, the "
+            "`octo-org` organization has enabled OAuth App access restrictions, meaning that data "
+            "access to third-parties is limited.",
         ),
     ),
 )

@@ -162,7 +162,6 @@ REGISTRY: tuple[Case, ...] = (
         match=_any(
             _words("RepositoryNotFoundException"),
             r"\bname unknown\b",
-            r"repository does not exist or may require 'docker login'",
             r"repository with name '[^']{0,256}' does not exist",
         ),
     ),
@@ -244,6 +243,15 @@ REGISTRY: tuple[Case, ...] = (
                 ),
             ),
             Cause(
+                key="image-name",
+                text=(
+                    "For a pull: the image name or tag does not exist in that registry (docker "
+                    "cannot tell a missing repository from a missing login)."
+                ),
+                check="Does aws ecr describe-images list that repository and tag in that region?",
+                hint=r"repository does not exist or may require",
+            ),
+            Cause(
                 key="no-login-step",
                 text=(
                     "The job has no aws-actions/amazon-ecr-login step, or it runs in another job "
@@ -305,6 +313,7 @@ REGISTRY: tuple[Case, ...] = (
         match=_any(
             r"no basic auth credentials",
             r"requested access to the resource is denied",
+            r"repository does not exist or may require 'docker login'",
         ),
     ),
     Case(
@@ -859,5 +868,23 @@ REGISTRY: tuple[Case, ...] = (
             "for the source image 123456789012.dkr.ecr.us-east-1.amazonaws.com/api:latest is not "
             'supported. (Service: Lambda, Status Code: 400)"',
         ),
+    ),
+    Case(
+        id="push-without-tag",
+        title="The build was asked to push but given no tag",
+        cause=(
+            "buildx pushes only tagged images, and the tags input was empty: the variable or the "
+            "step output it reads (docker/metadata-action, the login step's registry) was empty "
+            "for this run."
+        ),
+        fix=(
+            "Give the build step a full tag, REGISTRY/REPOSITORY:TAG, from the login step's "
+            "registry output; check that the outputs it reads are set in this job."
+        ),
+        commands=("gh workflow view {workflow} --repo {github_repo} --yaml",),
+        match=_any(r"tag is needed when pushing to registry"),
+        source="docker/build-push-action (buildx)",
+        link="https://github.com/docker/build-push-action#inputs",
+        examples=("ERROR: failed to build: tag is needed when pushing to registry",),
     ),
 )
