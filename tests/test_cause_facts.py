@@ -162,3 +162,27 @@ def test_the_guide_scenario_gives_the_doctor_real_findings(
     assert "version-tag-mutable" in codes
     messages = " ".join(f["message"] for f in document["findings"])
     assert f"repo:{REPO}:*" in messages
+
+
+def test_live_findings_become_facts() -> None:
+    from wizard.doctor import Area, Finding, Status
+    from wizard.doctor.cause_facts import facts_from_live
+    from wizard.doctor.reports import LiveView
+
+    view = LiveView(
+        ("assume-role-denied",),
+        findings=(
+            Finding(
+                Area.GITHUB,
+                "repo-facts",
+                Status.OK,
+                "o/r: id 1, default branch main, sub format immutable (repo:o@1/r@2:...)",
+            ),
+            Finding(Area.PROVIDER, "provider-audience", Status.HIGH, "lacks sts.amazonaws.com.cn"),
+            Finding(Area.GITHUB, "github-value-ok", Status.OK, "secret AWS_ROLE_ARN exists"),
+        ),
+    )
+    facts = facts_from_live(view)
+    assert facts["immutable-subject"][0] and not facts["custom-template"][0]
+    assert facts["china-audience"][0] and facts["provider-audience"][0]
+    assert facts["secret-missing"] == (False, "secret AWS_ROLE_ARN exists")

@@ -116,6 +116,13 @@ def facts_from_live(view: LiveView) -> dict[str, Fact]:
     for finding in view.findings:
         for key, holds in _FINDINGS.get(finding.code, {}).items():
             facts.setdefault(key, (holds, finding.message))
+        if finding.code == "repo-facts":
+            # "... sub format default (...)", "immutable (...)" or "custom template (...)".
+            form = finding.message.rpartition("sub format ")[2]
+            facts.setdefault("immutable-subject", (form.startswith("immutable"), finding.message))
+            facts.setdefault("custom-template", (form.startswith("custom"), finding.message))
+        if finding.code == "provider-audience" and "amazonaws.com.cn" in finding.message:
+            facts.setdefault("china-audience", (True, finding.message))
     for simulation in view.simulations:
         if simulation.job.startswith("the sub in the message"):
             facts.update(_sub_facts(simulation))
