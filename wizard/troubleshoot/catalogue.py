@@ -12,9 +12,19 @@ from wizard.troubleshoot.case import _PERMISSION, Case, Cause
 from wizard.troubleshoot.cases_access import ACCESS
 from wizard.troubleshoot.cases_actions import ACTIONS
 from wizard.troubleshoot.cases_aws import CREDENTIALS
+from wizard.troubleshoot.cases_docker import DOCKER
 from wizard.troubleshoot.cases_github import GITHUB
 from wizard.troubleshoot.cases_registry import REGISTRY
+from wizard.troubleshoot.cases_sts import STS
 
-CASES: tuple[Case, ...] = (*ACTIONS, *REGISTRY, *ACCESS, *CREDENTIALS, *GITHUB)
+CASES: tuple[Case, ...] = (
+    *ACTIONS,
+    *STS,
+    *REGISTRY,
+    *DOCKER,
+    *ACCESS,
+    *CREDENTIALS,
+    *GITHUB,
+)
 
 __all__ = ["CASES", "_PERMISSION", "Case", "Cause"]
