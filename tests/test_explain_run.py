@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -217,3 +218,20 @@ def test_sandbox_sub_mismatch_scenario_leaves_a_run_explain_reads(
     assert code == 0
     assert "[assume-role-denied]" in out
     assert "on branch 'dev'" in out or "ref dev" in out
+
+
+def test_cli_ranks_a_runs_causes_by_an_answers_file(
+    fake: FakeGitHub,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("GH_TOKEN", TOKEN)
+    (tmp_path / "answers.toml").write_text('[setup]\nsub_format = "immutable"\n')
+    run = fake.add_finished_run(REPO, [("build", "failure", "Configure", ASSUME_LOG)])
+    argv = ["explain", "--run", str(run.id), "--github-repo", REPO, "--github-api-url", fake.url]
+    code = main([*argv, "--answers", str(tmp_path / "answers.toml")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "1. [verified] The repository emits immutable subjects" in out
+    assert "Verified: The repository emits immutable subjects" in out

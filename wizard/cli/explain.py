@@ -123,19 +123,28 @@ def _ranked(
     text: str, values: dict[str, str], settings: Settings, live: bool, answers: Any
 ) -> tuple[list[Guidance], LiveView | None]:
     """Classify, then re-rank each guidance's causes by the live facts and the answers."""
-    from wizard.troubleshoot import classify, with_facts
+    from wizard.troubleshoot import classify
 
     found = classify(text, values)
+    return _with_facts(found, text, settings, live, answers)
+
+
+def _with_facts(
+    found: Sequence[Guidance], text: str, settings: Settings, live: bool, answers: Any
+) -> tuple[list[Guidance], LiveView | None]:
+    """`found` with each guidance's causes ranked by what the live setup (read for `text`) and
+    the answers file verify or rule out; the live view too, when one was read."""
     view = None
     if live:
         from wizard.cli.doctor import live_view
 
         view = live_view(text, found, settings)
     if not found or (view is None and answers is None):
-        return found, view
+        return list(found), view
     from dataclasses import replace
 
     from wizard.doctor.cause_facts import facts_from_answers, facts_from_live, merge
+    from wizard.troubleshoot import with_facts
 
     facts = merge(
         facts_from_live(view) if view is not None else {},
@@ -150,9 +159,7 @@ def _print_guidance(found: Sequence[Guidance], text: str, live: LiveView | None)
     from wizard.troubleshoot import guidance_text
 
     print(guidance_text(found, text))
-    verified = [g.verified for g in found if g.verified is not None]
-    for cause in verified:
-        print_lines(["", f"Verified: {cause.text} ({cause.evidence})"])
+    _print_verified(found)
     if live is not None:
         from wizard.render.doctor_report import live_lines
 
@@ -207,13 +214,10 @@ def _rank_run(
 
     jobs = []
     for job in explanation.jobs:
-        text = "\n".join([*(job.failed.errors if job.failed else ()), ""])
-        ranked, _ = (
-            _ranked(text, _values(settings), settings, live, answers)
-            if text.strip()
-            else ([], None)
-        )
-        jobs.append(replace(job, guidance=tuple(ranked) or job.guidance))
+        failed = job.failed
+        text = "\n".join([*failed.errors, failed.section]) if failed else ""
+        ranked, _ = _with_facts(job.guidance, text, settings, live, answers)
+        jobs.append(replace(job, guidance=tuple(ranked)))
     return replace(explanation, jobs=tuple(jobs))
 
 
@@ -226,8 +230,16 @@ def _print_run(explanation: RunExplanation) -> None:
         if job.guidance:
             print_lines(["", f"Job {job.name!r}:"])
             print(guidance_text(job.guidance, ""))
+            _print_verified(job.guidance)
         elif job.failed is not None:
             print_lines(["", f"Job {job.name!r}: its failure is not in the catalogue."])
+
+
+def _print_verified(found: Sequence[Guidance]) -> None:
+    for guidance in found:
+        cause = guidance.verified
+        if cause is not None:
+            print_lines(["", f"Verified: {cause.text} ({cause.evidence})"])
 
 
 def _api_url_of(run: str) -> str:
