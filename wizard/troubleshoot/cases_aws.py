@@ -5,6 +5,8 @@ from __future__ import annotations
 from wizard.troubleshoot.case import (
     _AWS_CLI,
     _CAC,
+    _DOCKER,
+    _ECR_LOGIN,
     _REPO_URL,
     _WHOAMI,
     Case,
@@ -367,5 +369,44 @@ CREDENTIALS: tuple[Case, ...] = (
             r"\bi/o timeout\b",
         ),
         unless=("ecr-public-region",),
+    ),
+    Case(
+        id="docker-login-no-password",
+        title="docker login got no password",
+        cause=(
+            "docker login --password-stdin read nothing, so it fell back to an interactive login "
+            "that a CI job cannot answer. The command before the pipe (aws ecr "
+            "get-login-password) failed, and its error is just above; or the password secret is "
+            "empty."
+        ),
+        fix=(
+            "Fix the error of get-login-password printed above (credentials, region), or use "
+            "aws-actions/amazon-ecr-login, which fails with the real reason."
+        ),
+        commands=(_WHOAMI, _ECR_LOGIN),
+        match=_any(r"Cannot perform an interactive login from a non TTY device"),
+        source=_DOCKER,
+        link="https://github.com/aws/aws-cli/issues/5317",
+        causes=(
+            Cause(
+                key="password-command-failed",
+                text="aws ecr get-login-password failed (no credentials, no region, denied).",
+                check="Is there an AWS error just above the docker line?",
+                hint=r"Unable to locate credentials|AccessDenied|An error occurred|aws: error",
+            ),
+            Cause(
+                key="password-empty",
+                text=(
+                    "The password comes from a secret that is empty here (forks, Dependabot, a "
+                    "misspelled name)."
+                ),
+                check="Is the password read from secrets.X, and is X set for this run?",
+            ),
+        ),
+        examples=(
+            "Error: Could not login to registry 123456789012.dkr.ecr.ap-south-1.amazonaws.com: "
+            "Error: Cannot perform an interactive login from a non TTY device",
+            "Error: Cannot perform an interactive login from a non TTY device",
+        ),
     ),
 )

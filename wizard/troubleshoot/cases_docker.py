@@ -112,6 +112,7 @@ DOCKER: tuple[Case, ...] = (
             r"40[13] (?:Unauthorized|Forbidden)",
             r"\b403 Forbidden\b",
             r"incorrect username or password",
+            r"denied: Not Authori[sz]ed",
         ),
         source=_DOCKER + ", from the Amazon ECR registry",
         link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html",
@@ -154,45 +155,6 @@ DOCKER: tuple[Case, ...] = (
             "east-1.amazonaws.com/v2/web/blobs/sha256:6f: 403 Forbidden",
             "ERROR: failed to solve: failed to fetch oauth token: unexpected status: 401 "
             "Unauthorized",
-        ),
-    ),
-    Case(
-        id="docker-login-no-password",
-        title="docker login got no password",
-        cause=(
-            "docker login --password-stdin read nothing, so it fell back to an interactive login "
-            "that a CI job cannot answer. The command before the pipe (aws ecr "
-            "get-login-password) failed, and its error is just above; or the password secret is "
-            "empty."
-        ),
-        fix=(
-            "Fix the error of get-login-password printed above (credentials, region), or use "
-            "aws-actions/amazon-ecr-login, which fails with the real reason."
-        ),
-        commands=(_WHOAMI, _ECR_LOGIN),
-        match=_any(r"Cannot perform an interactive login from a non TTY device"),
-        source=_DOCKER,
-        link="https://github.com/aws/aws-cli/issues/5317",
-        causes=(
-            Cause(
-                key="password-command-failed",
-                text="aws ecr get-login-password failed (no credentials, no region, denied).",
-                check="Is there an AWS error just above the docker line?",
-                hint=r"Unable to locate credentials|AccessDenied|An error occurred|aws: error",
-            ),
-            Cause(
-                key="password-empty",
-                text=(
-                    "The password comes from a secret that is empty here (forks, Dependabot, a "
-                    "misspelled name)."
-                ),
-                check="Is the password read from secrets.X, and is X set for this run?",
-            ),
-        ),
-        examples=(
-            'Unable to locate credentials. You can configure credentials by running "aws '
-            'configure".\nError: Cannot perform an interactive login from a non TTY device',
-            "Error: Cannot perform an interactive login from a non TTY device",
         ),
     ),
     Case(

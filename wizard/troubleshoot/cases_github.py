@@ -125,6 +125,8 @@ GITHUB: tuple[Case, ...] = (
             r"Resource not accessible by (?:integration|personal access token)",
             r"Must have admin rights to Repository",
             r"Permission to \S{1,200} denied to",
+            r"Write access to repository not granted",
+            r"The requested URL returned error: 403",
         ),
     ),
     Case(

@@ -306,6 +306,8 @@ REGISTRY: tuple[Case, ...] = (
             r"no basic auth credentials",
             r"requested access to the resource is denied",
             r"repository does not exist or may require 'docker login'",
+            r"may require authorization",
+            r"insufficient_scope",
         ),
     ),
 )

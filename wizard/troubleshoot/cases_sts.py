@@ -130,7 +130,10 @@ STS: tuple[Case, ...] = (
             "token itself (no web-identity-token-file) and keep the runner's clock in sync."
         ),
         commands=("aws iam list-open-id-connect-providers", _DOCTOR),
-        match=_any(_words("InvalidIdentityToken", "InvalidIdentityTokenException")),
+        match=_any(
+            _words("InvalidIdentityToken", "InvalidIdentityTokenException"),
+            r"\bInvalid identity token\b",
+        ),
         unless=("audience-not-allowed", "oidc-provider-missing", "oidc-verification-failed"),
         source=_STS + " AssumeRoleWithWebIdentity",
         link=_GITHUB_OIDC_AWS,
