@@ -488,6 +488,7 @@ DOCKER: tuple[Case, ...] = (
             r"manifest unknown",
             _words("ImageNotFoundException"),
             r"Requested image not found",
+            r"failed to solve: \S{1,400}: not found",
         ),
         source="Amazon ECR, " + _DOCKER,
         link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html",
@@ -510,6 +511,8 @@ DOCKER: tuple[Case, ...] = (
             ),
         ),
         examples=(
+            "ERROR: failed to solve: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:cache: not "
+            "found",
             "Error response from daemon: manifest for 123456789012.dkr.ecr.us-east-1.amazonaws."
             "com/web:1.0 not found: manifest unknown: Requested image not found",
         ),

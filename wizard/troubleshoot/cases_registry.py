@@ -92,6 +92,16 @@ REGISTRY: tuple[Case, ...] = (
         link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html",
         causes=(
             Cause(
+                key="full-uri",
+                text=(
+                    "The full registry URI was given where the repository name alone belongs "
+                    "(ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME as --repository-name or "
+                    "ECR_REPOSITORY)."
+                ),
+                check="Does the name in the message start with the registry host?",
+                hint=r"name '[^']{0,200}amazonaws\.com",
+            ),
+            Cause(
                 key="not-created",
                 text="The repository was never created (step 1 not done) or was deleted.",
                 check=(
@@ -128,6 +138,10 @@ REGISTRY: tuple[Case, ...] = (
             ),
         ),
         examples=(
+            "An error occurred (RepositoryNotFoundException) when calling the DescribeImages "
+            "operation: The repository with name "
+            "'123456789012.dkr.ecr.us-east-1.amazonaws.com/app' does not exist in the registry "
+            "with id '123456789012'",
             "name unknown: The repository with name 'my-app' does not exist in the registry "
             "with id '123456789012'",
             "An error occurred (RepositoryNotFoundException) when calling the "
