@@ -118,6 +118,19 @@ DOCKER: tuple[Case, ...] = (
         link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html",
         causes=(
             Cause(
+                key="public-login",
+                text=(
+                    "The registry is ECR Public (public.ecr.aws): its login is aws ecr-public "
+                    "get-login-password --region us-east-1, which old AWS CLIs and old versions of "
+                    "the login actions do not do."
+                ),
+                check=(
+                    "Is the host public.ecr.aws, and was the login made with ecr-public in "
+                    "us-east-1?"
+                ),
+                hint=r"public\.ecr\.aws",
+            ),
+            Cause(
                 key="login-other-registry",
                 text="The login is for another account or region than the image's host.",
                 check="Is the host in the message the one the login step named?",
