@@ -30,11 +30,11 @@ def test_example_classifies_to_its_own_entry(case: Case, example: str) -> None:
     assert explain_text(example).splitlines()[0].endswith(f"[{case.id}]") or len(found) > 1
 
 
-def test_every_researched_entry_says_where_it_comes_from() -> None:
+def test_every_entry_says_where_it_comes_from_and_shows_an_example() -> None:
     for case in CASES:
-        if case.examples or case.causes:
-            assert case.source, case.id
-            assert re.match(r"https://(?:github\.com|docs\.)", case.link), case.id
+        assert case.examples, case.id
+        assert case.source, case.id
+        assert re.match(r"https://(?:github\.com|docs\.)", case.link), case.id
 
 
 def test_causes_have_unique_keys_and_a_check_each() -> None:

@@ -199,6 +199,12 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="access-denied",
+        source="AWS IAM policy evaluation (every service)",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html",
+        examples=(
+            "An error occurred (AccessDenied) when calling the ListRoles operation: Access Denied",
+            "AccessDeniedException: User is not authorized to perform this action",
+        ),
         title="AWS refused the call (access denied)",
         cause=(
             "The identity that made the call is not allowed to make it. Run from your "
@@ -266,6 +272,15 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="policy-placeholders",
+        source="AWS IAM CreateRole / PutRolePolicy (MalformedPolicyDocument)",
+        link=(
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html"
+        ),
+        examples=(
+            "An error occurred (MalformedPolicyDocument) when calling the PutRolePolicy "
+            'operation: Partition "aws" is not valid for resource '
+            '"arn:aws:ecr:REGION:ACCOUNT_ID:repository/onyxia-eostat".',
+        ),
         title="A policy document still holds the guide's placeholders",
         cause=(
             "The document sent to IAM contains ACCOUNT_ID or REGION literally, as copied from "
@@ -289,6 +304,14 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="malformed-policy",
+        source="AWS IAM CreateRole / PutRolePolicy (MalformedPolicyDocument)",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_policies.html",
+        examples=(
+            "An error occurred (MalformedPolicyDocument) when calling the PutRolePolicy "
+            "operation: Policy document should not specify a principal.",
+            "An error occurred (MalformedPolicyDocument) when calling the CreateRole operation: "
+            "Syntax errors in policy.",
+        ),
         title="IAM rejected a policy document",
         cause=(
             "The document is not a valid policy of its kind: broken JSON, a trust policy sent "
@@ -342,6 +365,12 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="role-exists",
+        source="AWS IAM CreateRole",
+        link="https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html",
+        examples=(
+            "An error occurred (EntityAlreadyExists) when calling the CreateRole operation: Role "
+            "with name GitHubActionsEOStatPush already exists.",
+        ),
         title="An IAM role with that name already exists",
         cause=(
             "Role names are unique in an account regardless of case, and a role {role_name} "
@@ -365,6 +394,12 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="role-missing",
+        source="AWS IAM GetRole / PutRolePolicy",
+        link="https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html",
+        examples=(
+            "An error occurred (NoSuchEntity) when calling the PutRolePolicy operation: The role "
+            "with name GitHubActionsEOStatPush cannot be found.",
+        ),
         title="The role does not exist (yet)",
         cause=(
             "IAM has no role {role_name} in this account: step 3, which creates it, has not run "
@@ -384,6 +419,12 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="role-not-ours",
+        source="ecr-oidc-wizard step 3",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_roles.html",
+        examples=(
+            "Role GitHubActionsEOStatPush was not created by ecr-oidc-wizard: its trust policy "
+            "was left as it is.",
+        ),
         title="The role exists and was not made by this wizard: nothing was changed",
         cause=(
             "Role {role_name} already exists without the created-by = ecr-oidc-wizard tag. "
@@ -405,6 +446,12 @@ ACCESS: tuple[Case, ...] = (
     ),
     Case(
         id="limit-exceeded",
+        source="AWS IAM and ECR quotas",
+        link="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+        examples=(
+            "An error occurred (LimitExceeded) when calling the PutRolePolicy operation: Maximum "
+            "policy size of 10240 bytes exceeded for role GitHubActionsEOStatPush",
+        ),
         title="An AWS quota was reached",
         cause=(
             "The call would pass a fixed limit. The usual ones here: all inline policies of one "

@@ -290,6 +290,13 @@ CREDENTIALS: tuple[Case, ...] = (
     ),
     Case(
         id="no-region",
+        source=_AWS_CLI,
+        link="https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html",
+        examples=(
+            'You must specify a region. You can also configure your region by running "aws '
+            'configure".',
+            "botocore.exceptions.NoRegionError: You must specify a region.",
+        ),
         title="No AWS region is set",
         cause=(
             "Neither --region, AWS_REGION / AWS_DEFAULT_REGION nor the profile gives a region "

@@ -16,6 +16,12 @@ GITHUB: tuple[Case, ...] = (
     # --- GitHub --------------------------------------------------------------------------------
     Case(
         id="dispatch-no-trigger",
+        source=_GITHUB_API + " (workflow dispatch)",
+        link=("https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event"),
+        examples=(
+            "HTTP 422: Workflow does not have 'workflow_dispatch' trigger "
+            "(https://api.github.com/repos/o/r/actions/workflows/build.yml/dispatches)",
+        ),
         title="The workflow cannot be started by hand (no workflow_dispatch)",
         cause=(
             "The workflow file {workflow} on ref {ref_name} has no workflow_dispatch entry "
@@ -33,6 +39,9 @@ GITHUB: tuple[Case, ...] = (
     ),
     Case(
         id="dispatch-ref-not-found",
+        source=_GITHUB_API + " (workflow dispatch)",
+        link=("https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event"),
+        examples=("could not create workflow dispatch event: HTTP 422: No ref found for: dev",),
         title="The branch or tag to run the workflow on does not exist",
         cause="GitHub has no branch or tag {ref_name} in {github_repo}: it was never pushed.",
         fix="Push the branch first, or run the workflow on an existing branch.",
@@ -44,6 +53,13 @@ GITHUB: tuple[Case, ...] = (
     ),
     Case(
         id="dispatch-not-found",
+        source=_GITHUB_API + " (workflow dispatch), gh workflow run",
+        link=("https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event"),
+        examples=(
+            "could not find any workflows named build.yml",
+            "HTTP 404: Not Found (https://api.github.com/repos/o/r/actions/workflows/build.yml/"
+            "dispatches)",
+        ),
         title="GitHub does not know that workflow",
         cause=(
             "GitHub found no workflow {workflow} to dispatch. It knows a workflow only once "
