@@ -186,3 +186,11 @@ def test_live_findings_become_facts() -> None:
     assert facts["immutable-subject"][0] and not facts["custom-template"][0]
     assert facts["china-audience"][0] and facts["provider-audience"][0]
     assert facts["secret-missing"] == (False, "secret AWS_ROLE_ARN exists")
+
+
+def test_a_refused_run_read_live_verifies_its_branch(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["explain", "--sandbox", "--scenario", "sub-mismatch", "--run", "latest", "--live"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "1. [verified] The run is on a branch or tag the policy does not list" in out
+    assert "refuses sub repo:octo-org/hello-ecr:ref:refs/heads/dev" in out

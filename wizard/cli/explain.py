@@ -147,7 +147,7 @@ def _with_facts(
     from wizard.troubleshoot import with_facts
 
     facts = merge(
-        facts_from_live(view) if view is not None else {},
+        facts_from_live(view, text) if view is not None else {},
         facts_from_answers(answers, github_repo=settings.github_repo, role=settings.role_name)
         if answers is not None
         else {},

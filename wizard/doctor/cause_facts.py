@@ -111,7 +111,9 @@ def _strings(value: Any) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value) if isinstance(value, list) else None
 
 
-def facts_from_live(view: LiveView) -> dict[str, Fact]:
+def facts_from_live(view: LiveView, text: str = "") -> dict[str, Fact]:
+    """Facts from the live view of `text`: its findings, and the simulations of the job the
+    message shows (its own sub, or the ref its log names)."""
     facts: dict[str, Fact] = {}
     for finding in view.findings:
         for key, holds in _FINDINGS.get(finding.code, {}).items():
@@ -124,8 +126,10 @@ def facts_from_live(view: LiveView) -> dict[str, Fact]:
         if finding.code == "provider-audience" and "amazonaws.com.cn" in finding.message:
             facts.setdefault("china-audience", (True, finding.message))
     for simulation in view.simulations:
-        if simulation.job.startswith("the sub in the message"):
+        ref = simulation.claims.get("ref", "")
+        if simulation.job.startswith("the sub in the message") or (ref and ref in text):
             facts.update(_sub_facts(simulation))
+            break
     return facts
 
 
