@@ -573,4 +573,67 @@ DOCKER: tuple[Case, ...] = (
         link="https://github.com/docker/build-push-action#inputs",
         examples=("ERROR: failed to build: tag is needed when pushing to registry",),
     ),
+    Case(
+        id="docker-daemon-unreachable",
+        title="Docker's daemon is not reachable from this step",
+        cause=(
+            "The docker CLI found no daemon: the job runs in a container without the host's "
+            "socket, on a self-hosted runner where docker is not running or the runner's user "
+            "is not in the docker group, or on a runner image without docker (macOS)."
+        ),
+        fix=(
+            "Run the build on ubuntu-latest (docker is there), start docker on the self-hosted "
+            "runner and add its user to the docker group, or use buildx's docker-container "
+            "driver."
+        ),
+        commands=("docker info", "sudo systemctl status docker"),
+        match=_any(
+            r"Cannot connect to the Docker daemon",
+            r"permission denied while trying to connect to the Docker daemon socket",
+        ),
+        source=_DOCKER,
+        link="https://docs.docker.com/engine/install/linux-postinstall/",
+        causes=(
+            Cause(
+                key="daemon-down",
+                text="No docker daemon runs where the step runs.",
+                check="Does docker info fail on the runner itself?",
+                hint=r"Is the docker daemon running",
+            ),
+            Cause(
+                key="socket-permission",
+                text="The runner's user may not open the docker socket.",
+                check="Is the runner's user in the docker group?",
+                hint=r"permission denied",
+            ),
+        ),
+        examples=(
+            "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker "
+            "daemon running?",
+        ),
+    ),
+    Case(
+        id="dockerfile-missing",
+        title="The build found no Dockerfile where the workflow points",
+        cause=(
+            "The build context or Dockerfile path does not exist in the checked-out repository: "
+            "the workflow's file or context input names another path, or the checkout step is "
+            "missing."
+        ),
+        fix=(
+            "Point file: and context: (or docker build -f) at the Dockerfile's path in the "
+            "repository, and check out the repository first (actions/checkout)."
+        ),
+        commands=("gh workflow view {workflow} --repo {github_repo} --yaml",),
+        match=_any(
+            r"failed to read dockerfile: open \S{0,300}: no such file or directory",
+            r"unable to evaluate symlinks in Dockerfile path",
+        ),
+        source=_DOCKER,
+        link="https://github.com/docker/build-push-action#inputs",
+        examples=(
+            "ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or "
+            "directory",
+        ),
+    ),
 )

@@ -154,7 +154,13 @@ GITHUB: tuple[Case, ...] = (
         cause="The GitHub token is missing, expired or revoked.",
         fix="Sign in to GitHub again (or create a new token), then re-run.",
         commands=("gh auth status", "gh auth login"),
-        match=_any(r"\bBad credentials\b", r"\bHTTP 401\b", r"\bRequires authentication\b"),
+        match=_any(
+            r"\bBad credentials\b",
+            r"\bHTTP 401\b",
+            r"\bRequires authentication\b",
+            r"set the GH_TOKEN environment variable",
+            r"please run:\s{0,5}gh auth login",
+        ),
     ),
     Case(
         id="github-rate-limited",
