@@ -156,6 +156,16 @@ CREDENTIALS: tuple[Case, ...] = (
                 check="Does aws iam list-access-keys still list the key ID, and is it Active?",
             ),
             Cause(
+                key="instance-role-overridden",
+                text=(
+                    "On a self-hosted runner with an instance role, a login step was given access-"
+                    "key inputs (even empty or stale ones) that replace the instance's own "
+                    "credentials."
+                ),
+                check="Does the runner have an instance role, and does the step pass key inputs?",
+                hint=r"self-hosted|instance (?:role|profile)|EC2",
+            ),
+            Cause(
                 key="stale-environment",
                 text="Stale AWS_* variables in the shell override the profile.",
                 check="Does aws configure list show env as the source?",
@@ -391,7 +401,10 @@ CREDENTIALS: tuple[Case, ...] = (
             "aws-actions/amazon-ecr-login, which fails with the real reason."
         ),
         commands=(_WHOAMI, _ECR_LOGIN),
-        match=_any(r"Cannot perform an interactive login from a non TTY device"),
+        match=_any(
+            r"Cannot perform an interactive login from a non TTY device",
+            r"Must provide --username with --password-stdin",
+        ),
         source=_DOCKER,
         link="https://github.com/aws/aws-cli/issues/5317",
         causes=(

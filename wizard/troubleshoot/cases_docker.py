@@ -50,6 +50,7 @@ DOCKER: tuple[Case, ...] = (
             r"docker-credential-[a-z-]{1,30}.{0,60}(?:executable file not found|not installed)",
             r"The stub received bad data",
             r"A specified logon session does not exist",
+            r"resolves to executable in current directory",
         ),
         source=_DOCKER + ", " + _ECR_LOGIN_ACTION,
         link=_ECR_LOGIN_URL + "/issues/106",
@@ -634,6 +635,30 @@ DOCKER: tuple[Case, ...] = (
         examples=(
             "ERROR: failed to solve: failed to read dockerfile: open Dockerfile: no such file or "
             "directory",
+        ),
+    ),
+    Case(
+        id="registry-login-not-found",
+        title="docker login reached no registry at that address (404)",
+        cause=(
+            "The login address is not a registry root: it holds the repository path "
+            "(ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME) or a typo, or a proxy answered; a rare "
+            "404 from ECR itself passes on a retry."
+        ),
+        fix=(
+            "Log in to the registry host alone, ACCOUNT.dkr.ecr.REGION.amazonaws.com, and put "
+            "the repository only in the image name."
+        ),
+        commands=(_ECR_LOGIN,),
+        match=_any(
+            r"Login: 404 page not found",
+            r"login attempt to \S{1,300} failed with status: 404",
+        ),
+        source=_DOCKER,
+        link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry_auth.html",
+        examples=(
+            "Error response from daemon: Login: 404 page not found\n (Code: 404; Headers: "
+            "map[Content-Length:[19] Content-Type:[text/plain; charset=utf-8]])",
         ),
     ),
 )
