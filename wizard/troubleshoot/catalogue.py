@@ -13,6 +13,7 @@ from wizard.troubleshoot.cases_access import ACCESS
 from wizard.troubleshoot.cases_actions import ACTIONS
 from wizard.troubleshoot.cases_aws import CREDENTIALS
 from wizard.troubleshoot.cases_docker import DOCKER
+from wizard.troubleshoot.cases_fallback import FALLBACK
 from wizard.troubleshoot.cases_github import GITHUB
 from wizard.troubleshoot.cases_registry import REGISTRY
 from wizard.troubleshoot.cases_sts import STS
@@ -25,6 +26,7 @@ CASES: tuple[Case, ...] = (
     *ACCESS,
     *CREDENTIALS,
     *GITHUB,
+    *FALLBACK,
 )
 
 __all__ = ["CASES", "_PERMISSION", "Case", "Cause"]
