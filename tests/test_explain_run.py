@@ -235,3 +235,17 @@ def test_cli_ranks_a_runs_causes_by_an_answers_file(
     assert code == 0
     assert "1. [verified] The repository emits immutable subjects" in out
     assert "Verified: The repository emits immutable subjects" in out
+
+
+def test_an_error_before_any_step_is_the_jobs_own() -> None:
+    step = failing_section(
+        "##[error]The job was not started because of a billing issue\n##[group]Run build\nok\n"
+    )
+    assert step.run_line == ""
+    assert step.errors == ("The job was not started because of a billing issue",)
+    assert "Run build" not in step.section
+
+
+def test_without_an_error_the_last_step_is_read() -> None:
+    step = failing_section("##[group]Run a\none\n##[group]Run b\ntwo\n")
+    assert step.run_line == "b" and "two" in step.section and "one" not in step.section

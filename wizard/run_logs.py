@@ -53,9 +53,11 @@ def failing_section(log: str) -> FailedStep:
     if not groups:
         return FailedStep("", _last_lines(text), errors)
     at = first_error.start() if first_error else len(text)
-    before = [g for g in groups if g.start() <= at] or groups[-1:]
+    before = [g for g in groups if g.start() <= at]
+    if not before:  # the error came before any step's group (the job's own setup)
+        return FailedStep("", _last_lines(text[: groups[0].start()]), errors)
     start = before[-1]
-    after = [g for g in groups if g.start() > start.start() and g.start() > at]
+    after = [g for g in groups if g.start() > at]
     end = after[0].start() if after else len(text)
     return FailedStep(start.group(1).strip(), _last_lines(text[start.start() : end]), errors)
 
