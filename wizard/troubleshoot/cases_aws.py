@@ -8,6 +8,7 @@ from wizard.troubleshoot.case import (
     _DOCKER,
     _ECR_LOGIN,
     _REPO_URL,
+    _STS,
     _WHOAMI,
     Case,
     Cause,
@@ -164,6 +165,15 @@ CREDENTIALS: tuple[Case, ...] = (
                 ),
                 check="Does the runner have an instance role, and does the step pass key inputs?",
                 hint=r"self-hosted|instance (?:role|profile)|EC2",
+            ),
+            Cause(
+                key="special-characters",
+                text=(
+                    "The secret access key holds characters (+, /) that a signing step mishandles; "
+                    "configure-aws-credentials has special-characters-workaround: true for it."
+                ),
+                check="Does the message say the request signature does not match?",
+                hint=r"signature we calculated|SignatureDoesNotMatch",
             ),
             Cause(
                 key="stale-environment",
@@ -427,6 +437,31 @@ CREDENTIALS: tuple[Case, ...] = (
             "Error: Could not login to registry 123456789012.dkr.ecr.ap-south-1.amazonaws.com: "
             "Error: Cannot perform an interactive login from a non TTY device",
             "Error: Cannot perform an interactive login from a non TTY device",
+        ),
+    ),
+    Case(
+        id="sts-region-disabled",
+        title="STS is not active in that region for the account",
+        cause=(
+            "The credentials were asked of a regional STS endpoint in a region where the account "
+            "has STS deactivated (IAM > Account settings), or an opt-in region that is not "
+            "enabled."
+        ),
+        fix=(
+            "Activate STS for the region in IAM's account settings (or enable the opt-in region), "
+            "or use another region's STS endpoint."
+        ),
+        commands=("aws account list-regions --region-opt-status-contains ENABLED",),
+        match=_any(_words("RegionDisabledException"), r"STS is not activated in this region"),
+        source=_STS,
+        link=(
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html"
+        ),
+        examples=(
+            "An error occurred (RegionDisabledException) when calling the "
+            "AssumeRoleWithWebIdentity operation: STS is not activated in this region for account:"
+            "123456789012. Your account administrator can activate STS in this region using the "
+            "IAM Console.",
         ),
     ),
 )

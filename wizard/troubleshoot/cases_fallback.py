@@ -4,7 +4,13 @@ specific entry (`unless`)."""
 
 from __future__ import annotations
 
-from wizard.troubleshoot.case import _DOCTOR, _ECR_LOGIN, _ECR_LOGIN_URL, Case, Cause
+from wizard.troubleshoot.case import (
+    _DOCTOR,
+    _ECR_LOGIN,
+    _ECR_LOGIN_URL,
+    Case,
+    Cause,
+)
 
 FALLBACK: tuple[Case, ...] = (
     Case(

@@ -95,7 +95,11 @@ STS: tuple[Case, ...] = (
             "configure-aws-credentials does that itself when given role-to-assume."
         ),
         commands=("date -u", "timedatectl status"),
-        match=_any(r"Token expired: current date/time", r"token is expired.{0,40}web ?identity"),
+        match=_any(
+            r"Token expired: current date/time",
+            r"token is expired.{0,40}web ?identity",
+            r"web identity token that was passed is expired",
+        ),
         source=_STS + " AssumeRoleWithWebIdentity (ExpiredTokenException)",
         link=_REPO_URL + "/issues/488",
         causes=(
@@ -112,6 +116,9 @@ STS: tuple[Case, ...] = (
             ),
         ),
         examples=(
+            "An error occurred (ExpiredTokenException) when calling the AssumeRoleWithWebIdentity "
+            "operation: The web identity token that was passed is expired or is not valid. Get a "
+            "new identity token from the identity provider and then retry the request.",
             "Error: Could not assume role with OIDC: Token expired: current date/time 1700000900 "
             "must be before the expiration date/time1700000600",
         ),
@@ -133,6 +140,8 @@ STS: tuple[Case, ...] = (
         match=_any(
             _words("InvalidIdentityToken", "InvalidIdentityTokenException"),
             r"\bInvalid identity token\b",
+            _words("IDPRejectedClaim"),
+            r"web identity token that was passed could not be validated",
         ),
         unless=("audience-not-allowed", "oidc-provider-missing", "oidc-verification-failed"),
         source=_STS + " AssumeRoleWithWebIdentity",
