@@ -661,4 +661,46 @@ DOCKER: tuple[Case, ...] = (
             "map[Content-Length:[19] Content-Type:[text/plain; charset=utf-8]])",
         ),
     ),
+    Case(
+        id="ecr-cache-export",
+        title="ECR refused buildx's registry cache (400 Bad Request)",
+        cause=(
+            "buildx's registry cache is written as a manifest ECR refuses unless it is exported "
+            "as an image manifest with OCI media types; and an IMMUTABLE repository refuses the "
+            "cache tag being written again."
+        ),
+        fix=(
+            "Export the cache with cache-to: type=registry,ref=REGISTRY/REPOSITORY:cache,"
+            "mode=max,image-manifest=true,oci-mediatypes=true, and keep the cache tag out of "
+            "immutability (an exclusion filter, or another repository for the cache)."
+        ),
+        commands=(
+            "aws ecr describe-repositories --repository-names {ecr_repository} "
+            "--region {region} --query 'repositories[0].imageTagMutability'",
+        ),
+        match=(
+            (r"error writing manifest blob", r"400 Bad Request"),
+            (r"exporting cache to registry", r"400 Bad Request"),
+        ),
+        source="docker/build-push-action with buildx's registry cache on Amazon ECR",
+        link="https://github.com/aws/containers-roadmap/issues/876",
+        causes=(
+            Cause(
+                key="cache-manifest",
+                text="The cache is exported without image-manifest=true,oci-mediatypes=true.",
+                check="Does cache-to set image-manifest=true and oci-mediatypes=true?",
+            ),
+            Cause(
+                key="immutable-cache-tag",
+                text="The repository is IMMUTABLE, so the cache tag cannot be written twice.",
+                check="Is the repository's tag mutability IMMUTABLE without a cache exclusion?",
+                hint=r"immutable",
+            ),
+        ),
+        examples=(
+            "ERROR: failed to solve: error writing manifest blob: failed commit on ref "
+            '"sha256:4687663fb448331fc11fb478d2ac366ad4c598483b2039aac67392a710e2db47": '
+            "unexpected status: 400 Bad Request",
+        ),
+    ),
 )
