@@ -232,7 +232,8 @@ CREDENTIALS: tuple[Case, ...] = (
                 key="other-environment",
                 text=(
                     "The command runs where the exported variables are not: under sudo, in a "
-                    "container, or in a script that clears the environment."
+                    "container (on EC2 a container reaches the instance role only with a metadata "
+                    "hop limit of 2 or more), or in a script that clears the environment."
                 ),
                 check="Is the command run with sudo, in docker run, or with env -i?",
                 hint=r"\bsudo\b|docker run|container",
@@ -338,6 +339,16 @@ CREDENTIALS: tuple[Case, ...] = (
         source=_AWS_CLI + ", " + _CAC + " (Node.js network errors)",
         link=_REPO_URL + "/issues/341",
         causes=(
+            Cause(
+                key="instance-metadata",
+                text=(
+                    "The instance metadata service (169.254.169.254) did not answer: a container "
+                    "on EC2 with a hop limit of 1, or a runner that is not on EC2, so no instance "
+                    "credentials."
+                ),
+                check="Does the message name 169.254.169.254? Does curl reach it from the job?",
+                hint=r"169\.254\.169\.254",
+            ),
             Cause(
                 key="proxy-or-firewall",
                 text=(
