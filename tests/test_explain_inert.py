@@ -127,3 +127,22 @@ def test_an_error_early_in_a_huge_log_is_still_found() -> None:
     filler = "x" * 120 + "\n"
     log = "Error: Request ARN is invalid\n" + filler * 80_000
     assert classify(log)[0].case == "role-arn-invalid"
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts, st.text(max_size=40))
+def test_a_failed_runs_log_and_names_never_raise_and_stay_inert(log: str, name: str) -> None:
+    from wizard.run_explain import explanation_lines
+    from wizard.run_logs import RunExplanation, explain_job
+
+    job = {
+        "id": 1,
+        "name": name,
+        "conclusion": "failure",
+        "steps": [{"name": name, "conclusion": "failure"}],
+    }
+    explained = explain_job(job, log, {"github_repo": "o/r"})
+    run = RunExplanation(1, "o/r", "completed", "failure", "https://x/{0}", jobs=(explained,))
+    for line in explanation_lines(run):
+        assert is_inert(line)
+    json.dumps(run.to_json())
