@@ -523,4 +523,42 @@ ACTIONS: tuple[Case, ...] = (
             r"argument --region: expected one argument",
         ),
     ),
+    Case(
+        id="permissions-invalid",
+        title="GitHub does not accept the workflow's permissions block",
+        cause=(
+            "The workflow file is refused before it runs: permissions: is indented under the "
+            "wrong key (a step, with:, or env:), or the GitHub Enterprise Server is older than "
+            "3.5 and knows no id-token permission (no OIDC at all)."
+        ),
+        fix=(
+            "Put permissions: at the top of the workflow or directly under the job, with "
+            "id-token: write and contents: read; on an old GitHub Enterprise Server, upgrade it "
+            "or use access keys."
+        ),
+        commands=("gh workflow view {workflow} --repo {github_repo} --yaml",),
+        match=_any(r"Unexpected value '(?:id-token|permissions)'"),
+        source="GitHub Actions workflow validation",
+        link=(
+            "https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-"
+            "actions#permissions"
+        ),
+        causes=(
+            Cause(
+                key="indentation",
+                text="permissions: sits under the wrong key.",
+                check="Is permissions: at the workflow's top level or directly under the job?",
+            ),
+            Cause(
+                key="old-ghes",
+                text="The GitHub Enterprise Server predates OIDC (3.5).",
+                check="Is this GitHub Enterprise Server older than 3.5?",
+                hint=r"enterprise|GHES",
+            ),
+        ),
+        examples=(
+            "The workflow is not valid. .github/workflows/build.yml (Line: 9, Col: 7): Unexpected "
+            "value 'id-token'",
+        ),
+    ),
 )

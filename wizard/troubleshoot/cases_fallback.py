@@ -8,6 +8,7 @@ from wizard.troubleshoot.case import (
     _DOCTOR,
     _ECR_LOGIN,
     _ECR_LOGIN_URL,
+    _GITHUB_API,
     Case,
     Cause,
 )
@@ -59,6 +60,42 @@ FALLBACK: tuple[Case, ...] = (
         examples=(
             "Error: Could not login to registry 123456789012.dkr.ecr.us-east-1.amazonaws.com: "
             "WARNING! Using --password via the CLI is insecure. Use --password-stdin.",
+        ),
+    ),
+    Case(
+        id="github-forbidden",
+        title="GitHub refused the call (403) without saying why",
+        cause=(
+            "GitHub answered 403 Forbidden: the token lacks the permission or scope the call "
+            "needs (a workflow's GITHUB_TOKEN is read-only unless its permissions block says "
+            "otherwise), or an organisation policy blocks it."
+        ),
+        fix=(
+            "Compare the token's permissions with the call's: gh auth status for a classic "
+            "token, the job's permissions: block for GITHUB_TOKEN; the response's "
+            "X-Accepted-GitHub-Permissions header names what was needed."
+        ),
+        commands=("gh auth status",),
+        match=(
+            (
+                r"\bHTTP 403\b|\b403 Forbidden\b|\"status\":\s{0,3}\"?403",
+                r"api\.github\.com|/repos/|\bgh[: ]|docs\.github\.com|github\.com",
+            ),
+        ),
+        unless=(
+            "github-token-permission",
+            "github-missing-scope",
+            "github-sso-required",
+            "github-oauth-restricted",
+            "github-rate-limited",
+            "github-bad-credentials",
+            "registry-unauthorized",
+            "dispatch-no-trigger",
+        ),
+        source=_GITHUB_API,
+        link="https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api",
+        examples=(
+            "HTTP 403: Forbidden (https://api.github.com/repos/octo-org/app/actions/variables)",
         ),
     ),
 )
