@@ -114,6 +114,7 @@ DOCKER: tuple[Case, ...] = (
             r"\b403 Forbidden\b",
             r"incorrect username or password",
             r"denied: Not Authori[sz]ed",
+            r"error parsing HTTP 403 response body",
         ),
         source=_DOCKER + ", from the Amazon ECR registry",
         link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html",

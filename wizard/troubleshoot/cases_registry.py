@@ -234,30 +234,6 @@ REGISTRY: tuple[Case, ...] = (
         link="https://docs.aws.amazon.com/AmazonECR/latest/userguide/common-errors-docker.html",
         causes=(
             Cause(
-                key="docker-hub",
-                text=(
-                    "The image is tagged without a registry host, so docker pushes it to Docker "
-                    "Hub, which refuses it."
-                ),
-                check=(
-                    "Does the pushed name start with ACCOUNT.dkr.ecr.REGION.amazonaws.com/? "
-                    "'docker.io' in the log says it does not."
-                ),
-                hint=(
-                    r"docker\.io|"
-                    r"refers to repository \[[a-z0-9_-]{1,100}(?:/[a-z0-9._-]{1,100})?\]"
-                ),
-            ),
-            Cause(
-                key="image-name",
-                text=(
-                    "For a pull: the image name or tag does not exist in that registry (docker "
-                    "cannot tell a missing repository from a missing login)."
-                ),
-                check="Does aws ecr describe-images list that repository and tag in that region?",
-                hint=r"repository does not exist or may require",
-            ),
-            Cause(
                 key="no-login-step",
                 text=(
                     "The job has no aws-actions/amazon-ecr-login step, or it runs in another job "
@@ -274,6 +250,31 @@ REGISTRY: tuple[Case, ...] = (
                 check=(
                     "Is the host in the message the one amazon-ecr-login's registry output names?"
                 ),
+            ),
+            Cause(
+                key="docker-hub",
+                text=(
+                    "The image is tagged without a registry host, so docker pushes it to Docker "
+                    "Hub, which refuses it."
+                ),
+                check=(
+                    "Does the pushed name start with ACCOUNT.dkr.ecr.REGION.amazonaws.com/? "
+                    "'docker.io' in the log says it does not."
+                ),
+                hint=(
+                    r"docker\.io|"
+                    r"refers to repository \[[a-z0-9_-]{1,100}(?:/[a-z0-9._-]{1,100})?\]|"
+                    r"(?m:^\s{0,20}denied: requested access to the resource is denied\s{0,5}$)"
+                ),
+            ),
+            Cause(
+                key="image-name",
+                text=(
+                    "For a pull: the image name or tag does not exist in that registry (docker "
+                    "cannot tell a missing repository from a missing login)."
+                ),
+                check="Does aws ecr describe-images list that repository and tag in that region?",
+                hint=r"repository does not exist or may require",
             ),
             Cause(
                 key="other-docker-config",

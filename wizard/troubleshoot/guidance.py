@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from wizard.inert import inert
 from wizard.troubleshoot.catalogue import _PERMISSION, CASES, Case
-from wizard.troubleshoot.ranking import IN_MESSAGE, RankedCause, in_message, order
+from wizard.troubleshoot.ranking import IN_MESSAGE, RankedCause, hint_pattern, in_message, order
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,12 @@ def _compile(case: Case) -> tuple[tuple[re.Pattern[str], ...], ...]:
 _COMPILED: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
     case.id: _compile(case) for case in CASES
 }
+# Hints compile here too: a pattern that cannot compile fails at import, in every test, never
+# in the middle of an explanation.
+for _case in CASES:
+    for _cause in _case.causes:
+        if _cause.hint:
+            hint_pattern(_cause.hint)
 _PERMISSION_RE = re.compile(r"not authorized to perform:?\s{1,5}(" + _PERMISSION + ")", re.I)
 
 

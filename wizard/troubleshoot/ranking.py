@@ -48,12 +48,12 @@ class RankedCause:
 
 
 @lru_cache(maxsize=512)
-def _hint(pattern: str) -> re.Pattern[str]:
+def hint_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
 def in_message(cause: Cause, text: str) -> bool:
-    return bool(cause.hint) and _hint(cause.hint).search(text) is not None
+    return bool(cause.hint) and hint_pattern(cause.hint).search(text) is not None
 
 
 def order(causes: Sequence[RankedCause]) -> tuple[RankedCause, ...]:
