@@ -30,6 +30,8 @@ class WizardApp(App[int]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f7", "doctor", "Doctor"),
+        # Not in the footer: it stays the same on every screen. The palette and help name it.
+        Binding("f8", "undo", "Undo", show=False),
     ]
 
     def __init__(self, session: Session, *, start: str = "welcome", blink: bool = True) -> None:
@@ -42,6 +44,11 @@ class WizardApp(App[int]):
         self.step_titles = {n: s.title for n, s in sorted(self.steps.items())}
 
     def on_mount(self) -> None:
+        if self.start == "undo":
+            # Over the welcome screen, so that escape leads somewhere.
+            self.push_screen(self.make_screen("welcome"))
+            self.action_undo()
+            return
         self.push_screen(self.make_screen(self.start))
 
     def make_screen(self, target: str) -> Screen[Any]:
@@ -83,6 +90,17 @@ class WizardApp(App[int]):
                 run=setup_check_for(self.session), explain_run=run_explainer_for(self.session)
             )
         )
+
+    def action_undo(self) -> None:
+        """The destroy plan of what the wizard made, over whatever screen is open."""
+        from screens.undo import UndoScreen
+
+        if isinstance(self.screen, UndoScreen):
+            return
+        if getattr(self.screen, "busy", ""):
+            self.notify("A step is still running: wait for it, then undo.", severity="warning")
+            return
+        self.push_screen(UndoScreen())
 
     def action_help(self) -> None:
         make_help = getattr(self.screen, "help_screen", None)

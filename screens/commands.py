@@ -42,6 +42,13 @@ class WizardCommands(Provider):
                 app.action_doctor,
             )
         )
+        commands.append(
+            (
+                "Undo: remove what the wizard made (f8)",
+                "the destroy plan first, then removal after you confirm",
+                app.action_undo,
+            )
+        )
         why_not = getattr(screen, "why_not", None)
         for action, label, help_text in getattr(screen, "PALETTE", ()):
             allowed = screen.check_action(action, ())

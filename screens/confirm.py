@@ -65,13 +65,21 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, title: str, lines: Sequence[str], question: str, *, danger: bool = False
+        self,
+        title: str,
+        lines: Sequence[str],
+        question: str,
+        *,
+        danger: bool = False,
+        yes: str = "Yes, apply",
     ) -> None:
         super().__init__(classes="-danger" if danger else "")
         self.title_text = title
         self.lines = list(lines)
         self.question = question
         self.danger = danger
+        # What "yes" does, in words: "Yes, apply", "Yes, remove".
+        self.yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box") as box:
@@ -83,7 +91,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 with Horizontal(id="confirm-buttons"):
                     yield Button("No (n / esc)", id="confirm-no")
                     yield Button(
-                        "Yes, apply (y)",
+                        f"{self.yes} (y)",
                         id="confirm-yes",
                         variant="error" if self.danger else "primary",
                     )

@@ -19,6 +19,7 @@ def run_app(
     github: Any = None,
     github_source: str = "",
     banner: str = "",
+    undo: bool = False,
 ) -> int:
     """Open the full-screen wizard at the welcome screen, or at `start_step` (1-6).
 
@@ -36,7 +37,7 @@ def run_app(
         github=github,
         token_source=github_source if github is not None else "",
     )
-    start = str(start_step) if start_step else "welcome"
+    start = "undo" if undo else str(start_step) if start_step else "welcome"
     app = WizardApp(session, start=start)
     if banner:
         app.title = banner

@@ -97,6 +97,52 @@ class Session:
             document_overrides=self.overrides,
         )
 
+    def teardown_context(self, on_call: Callable[[Call], None] | None = None) -> StepContext:
+        """A context for `destroy`: its decisions stay in its own outputs, never in what the
+        session remembers."""
+        return StepContext(
+            settings=self.settings,
+            aws=self.aws(),
+            github=self.github,
+            outputs=dict(self.outputs),
+            on_call=on_call,
+        )
+
+    def forget(self, keys: Sequence[str], undone: Sequence[int] = ()) -> str:
+        """After a destroy: drop the records of what it removed, mark the steps it undid as
+        not started; returns a problem to show, or ""."""
+        for key in keys:
+            self.outputs.pop(key, None)
+        for number in undone:
+            self.states[number] = StepState.NOT_STARTED
+        if self.config_path is None:
+            for key in keys:
+                self.remembered.created.pop(key, None)
+            return ""
+        from wizard.remember import forget
+
+        try:
+            forget(self.config_path, self.remembered, keys)
+        except OSError as exc:
+            return f"The answers could not be saved to {self.config_path}: {exc}"
+        return ""
+
+    def remember_workflow(self, written: Path, text: str) -> str:
+        """Record a workflow file the wizard wrote (destroy removes it while unchanged);
+        returns a problem to show, or ""."""
+        from wizard.remember import remember_workflow_file, workflow_record
+
+        key, digest = workflow_record(written, text)
+        if self.config_path is None:
+            self.outputs[key] = self.remembered.created[key] = digest
+            return ""
+        try:
+            remember_workflow_file(self.config_path, self.remembered, written, text)
+        except OSError as exc:
+            return f"The answers could not be saved to {self.config_path}: {exc}"
+        self.outputs[key] = self.remembered.created[key]
+        return ""
+
     def remember(self, plans: Sequence[StepPlan] = ()) -> str:
         """Save the answers, what exists and the documents; returns what to tell the person
         (a problem, or that an older file's format was upgraded), or ""."""

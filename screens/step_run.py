@@ -125,6 +125,9 @@ class WorkflowRunScreen(GitHubStepScreen):
         except (WorkflowFileChanged, OSError) as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
+        problem = self.session.remember_workflow(path, planned.desired)
+        if problem:
+            self.notify(problem, severity="error", timeout=10)
         branch = self.session.settings.default_branch or "main"
         self.query_one("#workflow-file", Static).update(
             styled_lines(

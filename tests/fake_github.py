@@ -375,7 +375,19 @@ class FakeGitHub:
                 return 409, {"message": "Already exists"}, {}
             repo.variables[data["name"]] = data["value"]
             return 201, {}, {}
+        if secret and method == "DELETE":
+            with self._lock:
+                if secret.group(1) not in repo.secrets:
+                    raise KeyError(secret.group(1))
+                del repo.secrets[secret.group(1)]
+                repo.secret_dates.pop(secret.group(1), None)
+            return 204, None, {}
         variable = re.fullmatch(r"/actions/variables/([^/]+)", rest)
+        if variable and method == "DELETE":
+            if variable.group(1) not in repo.variables:
+                raise KeyError(variable.group(1))
+            del repo.variables[variable.group(1)]
+            return 204, None, {}
         if variable and method == "PATCH":
             if variable.group(1) not in repo.variables:
                 raise KeyError(variable.group(1))

@@ -67,6 +67,18 @@ def test_every_kind_has_a_valid_schema_and_no_schema_is_orphaned() -> None:
             assert schema["properties"]["schema"] == {"const": schema_name(name)}
 
 
+# export calls nothing: the answers alone make the document.
+EXPORT_TARGET = [
+    "--region",
+    "us-east-1",
+    "--github-repo",
+    "o/r",
+    "--ecr-repository",
+    "app",
+    "--role-name",
+    "R",
+]
+
 OUTPUTS = [
     ("plan", ["plan", "--sandbox", "--json"], 0),
     ("apply", ["apply", "--sandbox", "--yes", "--json"], 0),
@@ -84,6 +96,9 @@ OUTPUTS = [
         0,
     ),
     ("verify", ["verify", "--sandbox", "--json"], 0),
+    ("export", ["export", "--format", "terraform", *EXPORT_TARGET, "--json"], 0),
+    ("destroy", ["destroy", "--sandbox", "--yes", "--delete-images", "--json"], 0),
+    ("plan", ["plan", "--sandbox", "--only", "1,2", "--out", "plan.json", "--json"], 0),
 ]
 
 
@@ -113,11 +128,19 @@ BAD_INPUT = [
     ("explain", ["explain", "--json"], None),
     ("explain-run", ["explain", "--json", "--run", "not-a-run"], None),
     (
+        "export",
+        ["export", "--json", "--format", "cloudformation", *EXPORT_TARGET[:-1], "a b"],
+        "role_name",
+    ),
+    (
         "verify",
         ["verify", "--json", "--region", "us-east-1", "--ecr-repository", "UPPER"],
         "ecr_repository",
     ),
     ("plan", ["plan", "--json", "--sandbox", "--public"], None),
+    ("destroy", ["destroy", "--json", "--region", "us-east-1", "--role-name", "a b"], "role_name"),
+    ("destroy", ["destroy", "--json", "--remove-unowned", "everything"], None),
+    ("apply", ["apply", "--json", "no-such-plan.json"], None),
 ]
 
 
@@ -145,3 +168,20 @@ def test_validation_errors_name_each_field_and_rule(capsys: pytest.CaptureFixtur
     found = {(f["field"], f["rule"]) for f in document["error"]["fields"]}
     assert ("github_repo", "format") in found
     assert ("ecr_repository", "length") in found
+
+
+def test_a_saved_plan_applied_with_json_validates(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sandbox starts empty each time, so a plan saved in one is current in the next."""
+    code, saved = run_json(
+        ["plan", "--sandbox", "--only", "1,2", "--out", "p.json", "--json"], capsys
+    )
+    assert code == 0 and saved["saved"]["write_calls"] == 2
+    code, applied = run_json(
+        ["apply", "--sandbox", str(workdir / "p.json"), "--yes", "--json"], capsys
+    )
+    assert code == 0
+    assert applied["drift"] == [] and applied["plan_file"].endswith("p.json")
+    assert [r["status"] for r in applied["results"]] == ["done", "done"]
+    validate(applied, "apply")

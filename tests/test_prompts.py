@@ -40,6 +40,7 @@ HAPPY_PATH = [
     ENTER,  # 6: ref (empty: the default branch)
     "y",
     "y",  # verification
+    "n",  # undo: no
 ]
 
 

@@ -123,3 +123,22 @@ def test_doctor_at_80x24(snap_compare: Snap) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_undo(snap_compare: Snap, moto: Any) -> None:
+    """The destroy plan of what steps 1-4 made (moto: fixed account, names and ARNs)."""
+    from tests.test_app_support import moto_app
+    from tests.test_app_undo import build
+
+    build(moto)
+    app = moto_app(moto.url, start="undo")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=keys())
+
+
+def test_undo_confirm_at_80x24(snap_compare: Snap, moto: Any) -> None:
+    from tests.test_app_support import moto_app
+    from tests.test_app_undo import build
+
+    build(moto)
+    app = moto_app(moto.url, start="undo")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("ctrl+g"))

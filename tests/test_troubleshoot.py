@@ -139,6 +139,26 @@ EXAMPLES: list[tuple[str, str, tuple[str, ...]]] = [
         "role-missing",
         (),
     ),
+    # destroy
+    (
+        "An error occurred (DeleteConflict) when calling the DeleteRole operation: Cannot delete "
+        "entity, must detach all policies first.",
+        "role-delete-conflict",
+        (),
+    ),
+    (
+        "An error occurred (RepositoryNotEmptyException) when calling the DeleteRepository "
+        "operation: The repository with name 'onyxia-eostat' in registry with id '123456789012' "
+        "cannot be deleted because it still contains images",
+        "repository-not-empty",
+        (),
+    ),
+    (
+        "/work/.github/workflows/build-eostat.yml changed since the plan was made; it was left "
+        "as it is.",
+        "workflow-file-changed",
+        (),
+    ),
     (
         "Role GitHubActionsEOStatPush exists and was not created by ecr-oidc-wizard; replacing "
         "its trust policy would lock out whoever assumes it today.",

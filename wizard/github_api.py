@@ -506,6 +506,18 @@ class GitHub:
         body = {"name": name, "value": value}
         return self.request("PATCH", path, body).status
 
+    def delete_secret(self, owner: str, repo: str, name: str) -> int:
+        """DELETE .../actions/secrets/NAME: 204 when deleted (GitHub REST, "Delete a repository
+        secret": https://docs.github.com/rest/actions/secrets#delete-a-repository-secret)."""
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/secrets/{_segment(name)}"
+        return self.request("DELETE", path).status
+
+    def delete_variable(self, owner: str, repo: str, name: str) -> int:
+        """DELETE .../actions/variables/NAME: 204 when deleted (GitHub REST, "Delete a repository
+        variable": https://docs.github.com/rest/actions/variables#delete-a-repository-variable)."""
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/variables/{_segment(name)}"
+        return self.request("DELETE", path).status
+
     # --- workflow runs -----------------------------------------------------------------------
 
     def dispatch_workflow(

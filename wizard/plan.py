@@ -17,6 +17,8 @@ from typing import Any
 class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
+    # Only `destroy` plans delete, and only what the wizard made.
+    DELETE = "delete"
     NOOP = "no change"
 
 

@@ -248,6 +248,14 @@ def scope_notes(s: Settings) -> list[Note]:
 
 
 def trust_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, Any]:
+    document = trust_policy_document(s, partition=partition, account_id=account_id)
+    check_size(document, TRUST_POLICY_LIMIT, "trust policy")
+    return document
+
+
+def trust_policy_document(s: Settings, *, partition: str, account_id: str) -> dict[str, Any]:
+    """The trust policy, unchecked for size: an export fills in deploy-time expressions
+    (`${AWS::AccountId}`) whose length is not the value's, so it checks the real one."""
     subs = subjects(s)
     values = [sub.value for sub in subs]
     sub_value: str | list[str] = values[0] if len(values) == 1 else values
@@ -280,7 +288,6 @@ def trust_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, A
             }
         ],
     }
-    check_size(document, TRUST_POLICY_LIMIT, "trust policy")
     return document
 
 
@@ -288,6 +295,13 @@ def trust_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, A
 
 
 def push_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, Any]:
+    document = push_policy_document(s, partition=partition, account_id=account_id)
+    check_size(document, INLINE_POLICIES_LIMIT, "inline policies of one role")
+    return document
+
+
+def push_policy_document(s: Settings, *, partition: str, account_id: str) -> dict[str, Any]:
+    """The push policy, unchecked for size (see trust_policy_document)."""
     if s.public:
         document: dict[str, Any] = {
             "Version": VERSION,
@@ -325,7 +339,6 @@ def push_policy(s: Settings, *, partition: str, account_id: str) -> dict[str, An
                 },
             ],
         }
-    check_size(document, INLINE_POLICIES_LIMIT, "inline policies of one role")
     return document
 
 

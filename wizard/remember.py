@@ -64,3 +64,27 @@ def _write_document(target: Path, text: str, remembered: Remembered) -> str:
     store.write_private(target, text)
     remembered.created[key] = _digest(text)
     return f"Wrote {target.name}, the document applied, for review."
+
+
+# A workflow file the wizard wrote is remembered as "workflow:ABSOLUTE_PATH" = sha256 of what
+# was written: `destroy` removes it only while it still holds exactly that.
+WORKFLOW_RECORD_PREFIX = "workflow:"
+
+
+def workflow_record(written: Path, text: str) -> tuple[str, str]:
+    """The [created] key and value that record a workflow file the wizard wrote."""
+    return f"{WORKFLOW_RECORD_PREFIX}{written.resolve()}", _digest(text)
+
+
+def remember_workflow_file(path: Path, remembered: Remembered, written: Path, text: str) -> str:
+    """Record a workflow file the wizard just wrote; returns what `save` reports."""
+    key, digest = workflow_record(written, text)
+    remembered.created[key] = digest
+    return store.save(path, remembered)
+
+
+def forget(path: Path, remembered: Remembered, keys: Iterable[str]) -> str:
+    """Drop records of what `destroy` removed, so the answers file says what exists."""
+    for key in keys:
+        remembered.created.pop(key, None)
+    return store.save(path, remembered)

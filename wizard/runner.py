@@ -19,6 +19,8 @@ class Planned:
     step: Step[Any]
     plan: StepPlan | None = None
     failure: StepResult | None = None
+    # What inspect read: a saved plan keeps its fingerprint, to tell later whether it changed.
+    observed: Any = None
 
 
 @dataclass
@@ -66,12 +68,13 @@ def plan_steps(ctx: StepContext, steps: Iterable[Step[Any]]) -> Run:
     run = Run()
     for step in steps:
         try:
-            plan = step.plan(ctx, step.inspect(ctx))
+            observed = step.inspect(ctx)
+            plan = step.plan(ctx, observed)
         except Exception as exc:
             run.planned.append(Planned(step, failure=failure(step, ctx, exc, len(ctx.sent))))
             break
         ctx.outputs.update(plan.outputs)
-        run.planned.append(Planned(step, plan=plan))
+        run.planned.append(Planned(step, plan=plan, observed=observed))
     return run
 
 

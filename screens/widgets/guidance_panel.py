@@ -49,10 +49,10 @@ class GuidancePanel(Vertical):
             yield Button("Retry (^r)", id="guidance-retry", variant="primary")
             yield Button("Copy commands (^l)", id="guidance-copy")
 
-    def show_failure(self, result: StepResult) -> None:
+    def show_failure(self, result: StepResult, retry: str = plan_text.RETRY_APP) -> None:
         self.commands = [c for g in result.guidance for c in g.commands]
         self.query_one("#guidance-text", Static).update(
-            styled_lines(plan_text.failure_lines(result, plan_text.RETRY_APP))
+            styled_lines(plan_text.failure_lines(result, retry))
         )
         self.query_one("#guidance-copy", Button).display = bool(self.commands)
         self.add_class("-shown")

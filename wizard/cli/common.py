@@ -128,6 +128,46 @@ def step_context(settings: Settings) -> Any:
     return StepContext(settings=settings, aws=aws)
 
 
+# --- plan and apply -----------------------------------------------------------------------------
+
+
+def run_document(command: str, run: Any, failed: Any) -> dict[str, Any]:
+    """The body of `plan`/`apply --json`: the plans, the results, the failure."""
+    import json
+
+    # Through JSON once: call parameters may hold values (datetimes) JSON has no type for.
+    document: dict[str, Any] = json.loads(
+        json.dumps(
+            {
+                "command": command,
+                "plan": [p.to_json() for p in run.plans],
+                "results": [r.to_json() for r in run.results],
+                "failed": failed.to_json() if failed is not None else None,
+            },
+            default=str,
+        )
+    )
+    return document
+
+
+def confirm_apply(run: Any) -> bool:
+    """Ask before applying on a terminal; never without one (then --yes is needed)."""
+    import sys
+
+    if not sys.stdin.isatty():
+        print_lines(
+            ["Not applied: standard input is not a terminal. Re-run with --yes to apply."],
+            stderr=True,
+        )
+        return False
+    wide = any(p.widens_access for p in run.plans)
+    question = "Apply these changes?"
+    if wide:
+        question = "This plan WIDENS access (see the notes marked !!). Apply anyway?"
+    answer = input(f"{question} [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
 # --- --json ------------------------------------------------------------------------------------
 
 

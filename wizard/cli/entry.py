@@ -22,6 +22,7 @@ from wizard.cli.common import (
     resolve,
 )
 from wizard.cli.github import add_github_arguments, add_github_commands, github_handlers
+from wizard.cli.saved_plan import absolute_path
 
 
 class ParseError(Exception):
@@ -41,7 +42,7 @@ class Parser(argparse.ArgumentParser):
 
 def _kind_named(words: Sequence[str]) -> str:
     """The JSON kind of the command named on a command line argparse refused."""
-    names = {"plan", "apply", "doctor", "explain", "verify"}
+    names = {"plan", "apply", "doctor", "explain", "verify", "destroy"}
     command = next((w for w in words if w in names), "")
     if command == "doctor":
         if "--scan" in words:
@@ -71,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask the six steps as plain questions and answers instead of the full-screen app "
         "(for screen readers, logs and terminals the app does not suit)",
     )
+    parser.add_argument(
+        "--undo",
+        action="store_true",
+        help="open Undo: the plan to remove what the wizard made, then removal after you "
+        "confirm (with --plain, as questions; `destroy` is the same for scripts)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, text in (
         ("plan", "show what would be created or changed, with the exact documents; writes nothing"),
@@ -81,14 +88,34 @@ def build_parser() -> argparse.ArgumentParser:
         add_github_arguments(sub)
         sub.add_argument("--only", type=steps_list, metavar="1,2,...", help="run only these steps")
         sub.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "plan":
+            sub.add_argument(
+                "--out",
+                type=absolute_path,
+                metavar="FILE",
+                help="also save the exact plan (calls, documents, answers, and a fingerprint of "
+                "what each step found) to FILE, mode 0600, for `apply FILE`",
+            )
         if name == "apply":
             sub.add_argument("--yes", "-y", action="store_true", help="apply without asking")
+            sub.add_argument(
+                "plan_file",
+                nargs="?",
+                type=absolute_path,
+                metavar="FILE",
+                help="a plan saved with `plan --out FILE`: apply exactly its calls, or refuse "
+                "(exit 1, nothing sent) if what it was based on changed since",
+            )
     from wizard.cli.explain import add_explain_parser
 
     add_explain_parser(commands, add_target_arguments)
+    from wizard.cli.destroy import add_destroy_parser
     from wizard.cli.doctor import add_doctor_parser
+    from wizard.cli.export import add_export_parser
 
     add_doctor_parser(commands)
+    add_export_parser(commands, add_target_arguments)
+    add_destroy_parser(commands)
     add_github_commands(commands, add_target_arguments)
     from wizard.cli.sandbox import SANDBOX_COMMANDS, add_sandbox_arguments
 
@@ -135,10 +162,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from wizard.cli.doctor import cmd_doctor
     from wizard.cli.explain import cmd_explain
+    from wizard.cli.export import cmd_export
     from wizard.cli.plan_apply import cmd_plan_or_apply
 
     handlers = {"plan": cmd_plan_or_apply, "apply": cmd_plan_or_apply, "explain": cmd_explain}
     handlers["doctor"] = cmd_doctor
+    handlers["export"] = cmd_export
+    from wizard.cli.destroy import cmd_destroy
+
+    handlers["destroy"] = cmd_destroy
     handlers.update(github_handlers(resolve))
     if args.command is None:
         seams: dict[str, Any] = getattr(args, "seams", None) or {}
@@ -159,12 +191,22 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             from wizard.cli.prompts import run_plain
 
             return run_plain(
-                settings, config_path=path, start_step=args.step, remembered=remembered, **seams
+                settings,
+                config_path=path,
+                start_step=args.step,
+                remembered=remembered,
+                undo=args.undo,
+                **seams,
             )
         from screens.launch import run_app  # lazy: the engine never imports Textual
 
         return run_app(
-            settings, config_path=path, start_step=args.step, remembered=remembered, **seams
+            settings,
+            config_path=path,
+            start_step=args.step,
+            remembered=remembered,
+            undo=args.undo,
+            **seams,
         )
     try:
         return handlers[args.command](args)

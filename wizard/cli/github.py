@@ -196,12 +196,26 @@ def github_handlers(resolve: Resolve) -> dict[str, Callable[[argparse.Namespace]
         return settings.merged(github_overrides(args)), created
 
     def workflow(args: argparse.Namespace) -> int:
-        settings, created = settings_from(args)
+        settings, remembered, config = resolve(args)
+        settings = settings.merged(github_overrides(args))
+        created = dict(getattr(remembered, "created", {}) or {})
+
+        def record(path: Path, text: str) -> None:
+            from wizard.remember import remember_workflow_file
+
+            if not config.parent.is_dir():
+                return
+            try:
+                remember_workflow_file(config, remembered, path, text)
+            except OSError as exc:
+                print(f"! {config} could not record the file written: {exc}", file=sys.stderr)
+
         return write_workflow_command(
             settings,
             repository_uri=created.get("repository_uri", ""),
             output=getattr(args, "output", None),
             yes=bool(getattr(args, "yes", False)),
+            on_written=record,
         )
 
     def verify(args: argparse.Namespace) -> int:
@@ -225,7 +239,10 @@ def write_workflow_command(
     out: IO[str] | None = None,
     err: IO[str] | None = None,
     confirm: Callable[[str], bool] | None = None,
+    on_written: Callable[[Path, str], None] | None = None,
 ) -> int:
+    """Write the workflow file; `on_written(path, text)` records what was written (the
+    answers file keeps its sha256, so `destroy` removes it only while unchanged)."""
     from wizard.plan import Action
     from wizard.workflow import (
         Expectations,
@@ -286,6 +303,8 @@ def write_workflow_command(
         print(str(exc), file=err)
         return EXIT_FAILED
     print(f"Wrote {path}.", file=out)
+    if on_written is not None:
+        on_written(path, planned.desired)
     from wizard.workflow import workflow_notes
 
     for note in workflow_notes(settings):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 from typing import Any
 
@@ -13,9 +12,11 @@ from wizard.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
+    confirm_apply,
     emit_json,
     print_lines,
     resolve,
+    run_document,
     step_context,
     validate_or_raise,
 )
@@ -30,6 +31,10 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     from wizard.steps import AWS_STEPS, all_steps
     from wizard.steps.github_secrets import remembered_fingerprints
 
+    if args.command == "apply" and getattr(args, "plan_file", None):
+        from wizard.cli.saved_plan import cmd_apply_saved
+
+        return cmd_apply_saved(args)
     only: list[int] = args.only or [s.number for s in AWS_STEPS]
     steps = select_steps(all_steps(), only)
     settings, remembered, path = resolve(args)
@@ -75,6 +80,11 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     failed = run.failed
     if failed is not None:
         return _finish(args, run, failed)
+    if getattr(args, "out", None) is not None:
+        from wizard.cli.saved_plan import save_plan
+
+        saved = save_plan(args, ctx, run)
+        return _finish(args, run, None, saved=saved)
     if applying and run.has_changes:
         if not args.yes and not _confirm(run):
             code = EXIT_USAGE if not sys.stdin.isatty() else EXIT_OK
@@ -101,12 +111,17 @@ def _print_result(result: Any) -> None:
         print_lines([plan_text.result_line(result)])
 
 
-def _finish(args: argparse.Namespace, run: Any, failed: Any) -> int:
+def _finish(
+    args: argparse.Namespace, run: Any, failed: Any, *, saved: dict[str, Any] | None = None
+) -> int:
     from wizard.render import plan_text
 
     code = EXIT_FAILED if failed is not None else EXIT_OK
     if args.json:
-        emit_json(args.command, code, _document(args, run, failed))
+        document = _document(args, run, failed)
+        if saved is not None:
+            document["saved"] = saved
+        emit_json(args.command, code, document)
     elif failed is not None:
         # A plan changes nothing, so there is nothing "kept" to speak of.
         retry = plan_text.RETRY_CLI if args.command == "apply" else ""
@@ -115,31 +130,8 @@ def _finish(args: argparse.Namespace, run: Any, failed: Any) -> int:
 
 
 def _document(args: argparse.Namespace, run: Any, failed: Any) -> dict[str, Any]:
-    # Through JSON once: call parameters may hold values (datetimes) JSON has no type for.
-    document: dict[str, Any] = json.loads(
-        json.dumps(
-            {
-                "command": args.command,
-                "plan": [p.to_json() for p in run.plans],
-                "results": [r.to_json() for r in run.results],
-                "failed": failed.to_json() if failed is not None else None,
-            },
-            default=str,
-        )
-    )
-    return document
+    return run_document(args.command, run, failed)
 
 
 def _confirm(run: Any) -> bool:
-    if not sys.stdin.isatty():
-        print_lines(
-            ["Not applied: standard input is not a terminal. Re-run with --yes to apply."],
-            stderr=True,
-        )
-        return False
-    wide = any(p.widens_access for p in run.plans)
-    question = "Apply these changes?"
-    if wide:
-        question = "This plan WIDENS access (see the notes marked !!). Apply anyway?"
-    answer = input(f"{question} [y/N] ").strip().lower()
-    return answer in ("y", "yes")
+    return confirm_apply(run)

@@ -203,6 +203,14 @@ class PlainWizard:
             failed = failed or outcome == SKIP
         if self.asker.confirm("Check the images in ECR now (verification)?", True):
             self.verify()
+        if self.asker.confirm(
+            "Undo: remove what the wizard made? (the plan is shown first; also later with "
+            "`ecr-oidc-wizard --plain --undo` or `ecr-oidc-wizard destroy`)",
+            False,
+        ):
+            from wizard.cli.prompts_undo import plain_undo
+
+            return plain_undo(self)
         return EXIT_FAILED if failed else EXIT_OK
 
     def step(self, step: Any) -> str:
@@ -340,6 +348,7 @@ def run_plain(
     github_source: str = "",
     banner: str = "",
     asker: Asker | None = None,
+    undo: bool = False,
 ) -> int:
     """Walk the six steps as questions; 0 all done, 1 a step failed or was skipped, 130 on
     Ctrl-C (what was done stays done)."""
@@ -355,6 +364,10 @@ def run_plain(
     if github is not None and github_source:
         wizard.say(f"GitHub: the {github_source}.")
     try:
+        if undo:
+            from wizard.cli.prompts_undo import plain_undo
+
+            return plain_undo(wizard)
         return wizard.run(start_step)
     except (KeyboardInterrupt, EOFError):
         wizard.say("Interrupted. Steps already done are kept; run the command again to finish.")

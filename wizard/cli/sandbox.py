@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from wizard.settings import Settings
 
 EXIT_USAGE = 2
-SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify", "explain")
+SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify", "destroy", "explain")
 GITHUB_SOURCE = "simulated GitHub of the sandbox (no token needed)"
 
 
@@ -73,7 +74,10 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
             to_stderr = bool(getattr(args, "json", False))
             print_lines(box.banner(), stderr=to_stderr)
             scenario = str(getattr(args, "scenario", "wizard") or "wizard")
-            if args.command in ("doctor", "verify", "explain") or scenario != "wizard":
+            if args.command == "destroy" or (args.command is None and args.undo):
+                # Recorded as `apply` records it: destroy removes what the record names.
+                seed(box, settings, stderr=to_stderr, remember_in=box.config_path)
+            elif args.command in ("doctor", "verify", "explain") or scenario != "wizard":
                 args.sandbox_run = seed(box, settings, stderr=to_stderr, scenario=scenario)
             code = dispatch()
             if code == 0 and _ran_workflow(args):
@@ -96,7 +100,8 @@ def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
     args.config = box.config_path
     args.profile = None
     args.endpoint_url = box.url
-    if args.command in ("plan", "apply") and not getattr(args, "only", None):
+    saved_plan = getattr(args, "plan_file", None) is not None
+    if args.command in ("plan", "apply") and not getattr(args, "only", None) and not saved_plan:
         args.only = [1, 2, 3, 4, 5, 6]
     settings, _, _ = resolve(args)
     settings = settings.merged(github_overrides(args))
@@ -129,10 +134,16 @@ def show_verification(args: argparse.Namespace) -> int:
 
 
 def seed(
-    box: Sandbox, settings: Settings, *, stderr: bool = False, scenario: str = "wizard"
+    box: Sandbox,
+    settings: Settings,
+    *,
+    stderr: bool = False,
+    scenario: str = "wizard",
+    remember_in: Path | None = None,
 ) -> int | None:
     """Put the sandbox in the scenario's state (wizard/sandbox/scenarios.py): `doctor`,
-    `verify`, `explain --run` and the Doctor screen need something to look at. Returns the id
+    `verify`, `destroy`, `explain --run` and the Doctor screen need something to look at (and,
+    for `destroy`, the steps are remembered in `remember_in` as `apply` would). Returns the id
     of the failed run the scenario left, if any."""
     from wizard.cli.common import print_lines
     from wizard.sandbox.scenarios import MISMATCH_REF, failing_run, guide_settings
@@ -155,15 +166,17 @@ def seed(
     print_lines(
         [
             "SANDBOX · doing steps 1–6 first (as `apply --sandbox --yes` would), so there is "
-            "something to check:"
+            f"something to {'remove' if remember_in is not None else 'check'}:"
         ],
         stderr=stderr,
     )
-    print_lines(_apply_steps(box, settings, range(1, 7)), stderr=stderr)
+    print_lines(_apply_steps(box, settings, range(1, 7), remember_in), stderr=stderr)
     return None
 
 
-def _apply_steps(box: Sandbox, settings: Settings, numbers: Iterable[int]) -> list[str]:
+def _apply_steps(
+    box: Sandbox, settings: Settings, numbers: Iterable[int], remember_in: Path | None = None
+) -> list[str]:
     from wizard.github_session import attach_github
     from wizard.render.plan_text import result_line
     from wizard.runner import apply_run, plan_steps
@@ -177,6 +190,11 @@ def _apply_steps(box: Sandbox, settings: Settings, numbers: Iterable[int]) -> li
     run = plan_steps(ctx, steps)
     if run.failed is None:
         apply_run(ctx, run)
+    if remember_in is not None:
+        from wizard.remember import remember
+        from wizard.settings import load
+
+        remember(remember_in, load(remember_in), ctx.settings, ctx.outputs, run.plans)
     lines = [f"  {result_line(result)}" for result in run.results]
     failed = run.failed
     if failed is not None:

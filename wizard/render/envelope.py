@@ -33,6 +33,8 @@ KINDS: Mapping[str, str] = {
     "explain": "explain: the guidance for an error text (and the live view with --live)",
     "explain-run": "explain --run: a failed workflow run, each failed job with its guidance",
     "verify": "verify: the pushed images, both tags and whether they share a digest",
+    "export": "export: the CloudFormation or Terraform text, where it was written, WIDE markers",
+    "destroy": "destroy: the removal plans, the results of the calls sent, what was kept and why",
 }
 
 

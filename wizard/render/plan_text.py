@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from wizard.steps.base import StepResult
     from wizard.troubleshoot import Guidance
 
-SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.NOOP: "="}
+SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.NOOP: "="}
 NOTE_MARK = {Severity.INFO: "i", Severity.WARNING: "!", Severity.DANGER: "!!"}
 STATUS_MARK = {"done": "✓", "unchanged": "=", "failed": "✗", "skipped": "-"}
 

@@ -285,6 +285,26 @@ class SimulatedGitHub:
             found.variables[name] = value
         return 204
 
+    def delete_secret(self, owner: str, repo: str, name: str) -> int:
+        found = self._repo(owner, repo)
+        with self._lock:
+            if name not in found.secrets:
+                raise GitHubError(
+                    404, "DELETE", f"/repos/{owner}/{repo}/actions/secrets/{name}", "Not Found"
+                )
+            del found.secrets[name]
+            found.secret_dates.pop(name, None)
+        return 204
+
+    def delete_variable(self, owner: str, repo: str, name: str) -> int:
+        found = self._repo(owner, repo)
+        with self._lock:
+            if name not in found.variables:
+                path = f"/repos/{owner}/{repo}/actions/variables/{name}"
+                raise GitHubError(404, "DELETE", path, "Not Found")
+            del found.variables[name]
+        return 204
+
     # --- workflow runs ------------------------------------------------------------------------
 
     def dispatch_workflow(

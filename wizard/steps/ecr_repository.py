@@ -7,6 +7,7 @@ from typing import Any
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, value_diff
 from wizard.policies import public_repository_arn, registry_host, repository_arn
+from wizard.settings import Settings
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
 from wizard.tags import aws_tags
@@ -79,21 +80,12 @@ class EcrRepositoryStep(Step[RepositoryState]):
             "repository_arn": repository_arn(ctx.partition, ctx.region, ctx.account_id, name),
             "registry": registry_host(ctx.account_id, ctx.region, ctx.partition),
         }
-        exclusions = tuple(s.mutability_exclusions) if "EXCLUSION" in s.tag_mutability else ()
-        mutability: dict[str, Any] = {"imageTagMutability": s.tag_mutability}
-        if exclusions:
-            mutability["imageTagMutabilityExclusionFilters"] = [
-                {"filterType": "WILDCARD", "filter": f} for f in exclusions
-            ]
+        exclusions = mutability_exclusions(s)
+        mutability = tag_mutability_params(s)
         notes = mutability_notes(s.tag_mutability, exclusions)
         resource = f"ECR repository {name} ({ctx.region})"
         if not observed.exists:
-            params = {
-                "repositoryName": name,
-                **mutability,
-                "imageScanningConfiguration": {"scanOnPush": s.scan_on_push},
-                "tags": aws_tags(),
-            }
+            params = {"repositoryName": name, **repository_configuration(s), "tags": aws_tags()}
             change = Change(
                 Action.CREATE,
                 resource,
@@ -180,6 +172,31 @@ class EcrRepositoryStep(Step[RepositoryState]):
     def after_call(self, ctx: StepContext, call: Call, answer: Any) -> None:
         if call.operation == "create_repository":
             ctx.outputs["repository_uri"] = answer["repository"]["repositoryUri"]
+
+
+def mutability_exclusions(s: Settings) -> tuple[str, ...]:
+    """The exclusion filters, which only the *_WITH_EXCLUSION settings carry."""
+    return tuple(s.mutability_exclusions) if "EXCLUSION" in s.tag_mutability else ()
+
+
+def tag_mutability_params(s: Settings) -> dict[str, Any]:
+    """Tag mutability as ECR's API spells it (create_repository, put_image_tag_mutability)."""
+    params: dict[str, Any] = {"imageTagMutability": s.tag_mutability}
+    exclusions = mutability_exclusions(s)
+    if exclusions:
+        params["imageTagMutabilityExclusionFilters"] = [
+            {"filterType": "WILDCARD", "filter": f} for f in exclusions
+        ]
+    return params
+
+
+def repository_configuration(s: Settings) -> dict[str, Any]:
+    """Everything a new private repository is created with, besides its name and tags; the
+    infrastructure-as-code export renders this same value."""
+    return {
+        **tag_mutability_params(s),
+        "imageScanningConfiguration": {"scanOnPush": s.scan_on_push},
+    }
 
 
 def describe_mutability(mutability: str, exclusions: tuple[str, ...] | list[str]) -> str:

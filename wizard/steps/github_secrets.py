@@ -38,6 +38,15 @@ def fingerprint_key(name: str) -> str:
     return f"{FINGERPRINT_PREFIX}{name}"
 
 
+# A variable the wizard set is remembered as "variable:NAME" = sha256 of the value, so
+# `destroy` removes only variables still holding what the wizard put there.
+VARIABLE_PREFIX = "variable:"
+
+
+def variable_key(name: str) -> str:
+    return f"{VARIABLE_PREFIX}{name}"
+
+
 def value_digest(value: str) -> str:
     """The hash kept instead of the value: enough to tell "the same value" on a later run.
     (The role ARN and region are not secret, but a secret's copy belongs in GitHub only.)"""
@@ -50,8 +59,13 @@ def fingerprint(value: str, updated_at: str) -> str:
 
 
 def remembered_fingerprints(created: Mapping[str, str]) -> dict[str, str]:
-    """The secret fingerprints among remembered outputs (a face seeds its context with them)."""
-    return {k: v for k, v in created.items() if k.startswith(FINGERPRINT_PREFIX) and v}
+    """The secret fingerprints (and variable records) among remembered outputs: a face seeds
+    its context with them."""
+    return {
+        k: v
+        for k, v in created.items()
+        if k.startswith((FINGERPRINT_PREFIX, VARIABLE_PREFIX)) and v
+    }
 
 
 def _shown_date(updated_at: str) -> str:
@@ -150,7 +164,10 @@ class GitHubSecretsStep(Step[RepoValues]):
         for name, value in values.items():
             params = {"owner": owner, "repo": repo, "name": name, "value": value}
             if as_variables:
-                changes.append(self._variable_change(name, value, params, observed))
+                change = self._variable_change(name, value, params, observed)
+                if change.action is Action.NOOP and ctx.outputs.get(variable_key(name)):
+                    outputs[variable_key(name)] = ctx.outputs[variable_key(name)]
+                changes.append(change)
                 continue
             change = self._secret_change(ctx, name, value, params, observed)
             if change.action is Action.NOOP:
@@ -247,6 +264,11 @@ class GitHubSecretsStep(Step[RepoValues]):
     def after_call(self, ctx: StepContext, call: Call, answer: Any) -> None:
         """After a secret is sent, remember its fingerprint with GitHub's date for the write:
         the next run compares against that date to know nobody changed it since."""
+        if call.operation in ("create_variable", "update_variable"):
+            ctx.outputs[variable_key(str(call.params["name"]))] = value_digest(
+                str(call.params["value"])
+            )
+            return
         if call.operation != "put_secret" or ctx.github is None:
             return
         from wizard.github_api import GitHubError

@@ -17,11 +17,16 @@ from wizard.plan import (
     json_diff,
 )
 from wizard.policies import role_arn, scope_notes, subjects, trust_policy
+from wizard.settings import Settings
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
 from wizard.tags import CREATED_BY_KEY, CREATED_BY_VALUE, aws_tags
 
 TRUST_POLICY_NAME = "trust policy"
+
+
+def role_description(s: Settings) -> str:
+    return f"GitHub Actions in {s.github_repo} push images to ECR"
 
 
 def _listed(policies: tuple[str, ...]) -> str:
@@ -122,7 +127,7 @@ class RoleStep(Step[RoleState]):
                         {
                             "RoleName": s.role_name,
                             "AssumeRolePolicyDocument": text,
-                            "Description": f"GitHub Actions in {s.github_repo} push images to ECR",
+                            "Description": role_description(s),
                             "Tags": aws_tags(),
                         },
                     ),

@@ -444,6 +444,75 @@ ACCESS: tuple[Case, ...] = (
         ),
         match=((r"was not created by ecr-oidc-wizard",),),
     ),
+    # --- destroy ------------------------------------------------------------------------------
+    Case(
+        id="role-delete-conflict",
+        title="IAM will not delete the role while something is attached to it",
+        cause=(
+            "DeleteRole fails with DeleteConflict while the role still has an inline policy, an "
+            "attached managed policy or an instance profile. Something was added to role "
+            "{role_name} after destroy planned (its plan checks for them)."
+        ),
+        fix=(
+            "See what the role holds now; if it should go, remove those first (they were not "
+            "put there by the wizard), then run destroy again. What was removed before stays "
+            "removed."
+        ),
+        commands=(
+            "aws iam list-role-policies --role-name {role_name}",
+            "aws iam list-attached-role-policies --role-name {role_name}",
+            "aws iam list-instance-profiles-for-role --role-name {role_name}",
+            "ecr-oidc-wizard destroy",
+        ),
+        match=((_words("DeleteConflict", "DeleteConflictException"),),),
+        source="AWS IAM DeleteRole",
+        link="https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html",
+        examples=(
+            "An error occurred (DeleteConflict) when calling the DeleteRole operation: Cannot "
+            "delete entity, must delete policies first.",
+        ),
+    ),
+    Case(
+        id="repository-not-empty",
+        title="ECR will not delete a repository that holds images",
+        cause=(
+            "DeleteRepository without force fails with RepositoryNotEmptyException: an image "
+            "was pushed to {ecr_repository} after destroy planned (a workflow run, perhaps)."
+        ),
+        fix=(
+            "List the images and copy what you need. Then run destroy again: it shows the "
+            "count, and --delete-images deletes them with the repository."
+        ),
+        commands=(
+            "aws ecr list-images --repository-name {ecr_repository} --region {region}",
+            "ecr-oidc-wizard destroy --delete-images",
+        ),
+        match=((_words("RepositoryNotEmptyException"),),),
+        source="Amazon ECR DeleteRepository",
+        link="https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html",
+        examples=(
+            "An error occurred (RepositoryNotEmptyException) when calling the DeleteRepository "
+            "operation: The repository with name 'web' in registry with id '123456789012' cannot "
+            "be deleted because it still contains images",
+        ),
+    ),
+    Case(
+        id="workflow-file-changed",
+        title="The workflow file changed after destroy planned",
+        cause=(
+            "Someone (or an editor, or a git checkout) changed the workflow file between the "
+            "plan and its removal, so it was left as it is."
+        ),
+        fix="Look at the file; run destroy again to plan with what it holds now.",
+        commands=("git status", "ecr-oidc-wizard destroy --only 6"),
+        match=((r"changed since the plan was made; it was left as it is",),),
+        source="ecr-oidc-wizard destroy",
+        link="https://docs.github.com/en/actions/writing-workflows/about-workflows",
+        examples=(
+            ".github/workflows/build-eostat.yml changed since the plan was made; it was left as "
+            "it is",
+        ),
+    ),
     Case(
         id="limit-exceeded",
         source="AWS IAM and ECR quotas",
