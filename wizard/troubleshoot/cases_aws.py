@@ -350,6 +350,18 @@ CREDENTIALS: tuple[Case, ...] = (
                 hint=r"169\.254\.169\.254",
             ),
             Cause(
+                key="tls-proxy",
+                text=(
+                    "A proxy that inspects TLS presents its own certificate, which the runner "
+                    "does not trust."
+                ),
+                check=(
+                    "Does the message mention x509 or certificate verify failed? Set "
+                    "AWS_CA_BUNDLE (and docker's certs.d) to the proxy's CA."
+                ),
+                hint=r"x509|CERTIFICATE_VERIFY_FAILED|self[- ]signed|SSL validation",
+            ),
+            Cause(
                 key="proxy-or-firewall",
                 text=(
                     "A proxy or firewall between the runner and AWS (self-hosted runners): the "
@@ -371,6 +383,8 @@ CREDENTIALS: tuple[Case, ...] = (
             ),
         ),
         examples=(
+            'Error response from daemon: Get "https://123456789012.dkr.ecr.us-east-1.amazonaws.'
+            'com/v2/": x509: certificate signed by unknown authority',
             'Could not connect to the endpoint URL: "https://sts.us-esat-1.amazonaws.com/"',
             "Error: Could not assume role with OIDC: Connect Timeout Error",
             "Error: getaddrinfo ENOTFOUND sts.eu-west-10.amazonaws.com",
@@ -405,6 +419,9 @@ CREDENTIALS: tuple[Case, ...] = (
             r"Client\.Timeout exceeded",
             r"dial tcp: lookup \S{1,300} no such host",
             r"\bi/o timeout\b",
+            r"x509: certificate signed by unknown authority",
+            r"\bCERTIFICATE_VERIFY_FAILED\b",
+            r"self[- ]signed certificate in certificate chain",
         ),
         unless=("ecr-public-region",),
     ),
