@@ -68,6 +68,12 @@ class WizardApp(App[int]):
             return WelcomeScreen()
         if target == "verify":
             return VerifyScreen()
+        if target == "repositories":
+            from screens.repositories import RepositoriesScreen
+            from wizard.manifest.engine import session_for
+
+            manifest = self.session.manifest
+            return RepositoriesScreen(manifest, lambda: session_for(manifest))
         screen: Screen[Any] = classes[target](self.steps[int(target)])
         return screen
 

@@ -20,11 +20,13 @@ def run_app(
     github_source: str = "",
     banner: str = "",
     undo: bool = False,
+    manifest: Any = None,
 ) -> int:
     """Open the full-screen wizard at the welcome screen, or at `start_step` (1-6).
 
     `github` is an injected GitHub seam (the sandbox's simulation), used instead of looking
-    for a token; `banner` replaces the title (the sandbox says SANDBOX there)."""
+    for a token; `banner` replaces the title (the sandbox says SANDBOX there). With a
+    `manifest` (wizard.manifest.model.Manifest) it opens the list of its repositories."""
     from screens.app import WizardApp
     from screens.session import Session
 
@@ -37,7 +39,11 @@ def run_app(
         github=github,
         token_source=github_source if github is not None else "",
     )
-    start = "undo" if undo else str(start_step) if start_step else "welcome"
+    session.manifest = manifest
+    if manifest is not None:
+        start = "repositories"
+    else:
+        start = "undo" if undo else str(start_step) if start_step else "welcome"
     app = WizardApp(session, start=start)
     if banner:
         app.title = banner

@@ -65,6 +65,8 @@ class Session:
     states: dict[int, StepState] = field(
         default_factory=lambda: dict.fromkeys(STEP_NUMBERS, StepState.NOT_STARTED)
     )
+    # The repositories of a manifest (wizard.manifest.model.Manifest) when the app opened on one.
+    manifest: Any = None
     _aws: Any = None
     _aws_key: tuple[str, str, str] | None = None
     # A GitHub given when the session was made (the sandbox's simulation), not found from a

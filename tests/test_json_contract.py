@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
+from tests.helpers import GUIDE_ARGS
 from wizard.cli import main
 from wizard.render.envelope import KINDS, SCHEMAS_DIR, schema_file, schema_name
 from wizard.sandbox import box as sandbox_box
@@ -30,6 +31,8 @@ def _registry() -> Registry:
 
 
 REGISTRY = _registry()
+TWO_ACCOUNTS = ["--accounts", "111111111111,222222222222"]
+EXAMPLE_MANIFEST = Path(__file__).resolve().parent.parent / "examples" / "repositories.toml"
 
 
 def validate(document: Any, kind: str) -> None:
@@ -99,6 +102,12 @@ OUTPUTS = [
     ("export", ["export", "--format", "terraform", *EXPORT_TARGET, "--json"], 0),
     ("destroy", ["destroy", "--sandbox", "--yes", "--delete-images", "--json"], 0),
     ("plan", ["plan", "--sandbox", "--only", "1,2", "--out", "plan.json", "--json"], 0),
+    ("manifest", ["plan", "--sandbox", "--manifest", str(EXAMPLE_MANIFEST), "--json"], 0),
+    (
+        "rollout",
+        ["rollout", "plan", "--sandbox", "--json", *TWO_ACCOUNTS, "--regions", "us-east-1"],
+        0,
+    ),
 ]
 
 
@@ -141,6 +150,8 @@ BAD_INPUT = [
     ("destroy", ["destroy", "--json", "--region", "us-east-1", "--role-name", "a b"], "role_name"),
     ("destroy", ["destroy", "--json", "--remove-unowned", "everything"], None),
     ("apply", ["apply", "--json", "no-such-plan.json"], None),
+    ("manifest", ["apply", "--json", "--yes", "--manifest", "no-such-manifest.toml"], None),
+    ("rollout", ["rollout", "plan", "--json", *GUIDE_ARGS, "--accounts", "12"], "accounts"),
 ]
 
 

@@ -345,6 +345,41 @@ EXAMPLES: list[tuple[str, str, tuple[str, ...]]] = [
         (),
     ),
     ("An error occurred (RequestLimitExceeded): Request limit exceeded.", "throttled", ()),
+    # CloudFormation StackSets: StatusReason of a stack instance or an operation result
+    (
+        "ResourceLogicalId:GitHubOidcProvider, ResourceType:AWS::IAM::OIDCProvider, "
+        'ResourceStatusReason:Resource handler returned message: "Provider with url '
+        "https://token.actions.githubusercontent.com already exists. (Service: Iam, Status "
+        'Code: 409)"',
+        "stackset-provider-exists",
+        (),
+    ),
+    (
+        "Account 111111111111 should have 'AWSCloudFormationStackSetAdministrationRole' role "
+        "with trust relationship to CloudFormation service.",
+        "stackset-roles-missing",
+        (),
+    ),
+    (
+        "Account 111111111111 should have 'AWSCloudFormationStackSetExecutionRole' role with "
+        "trust relationship to Role 'AWSCloudFormationStackSetAdministrationRole'.",
+        "stackset-roles-missing",
+        (),
+    ),
+    (
+        "An error occurred (ValidationError) when calling the CreateStackSet operation: You "
+        "must enable organizations access to operate a service managed stack set",
+        "stackset-organizations-access",
+        (),
+    ),
+    ("Cancelled since failure tolerance has exceeded", "stackset-tolerance-exceeded", ()),
+    (
+        "An error occurred (OperationInProgressException) when calling the "
+        "CreateStackInstances operation: Another Operation on StackSet "
+        "arn:aws:cloudformation:us-east-1:123456789012:stackset/ecr-oidc-wizard:1 is in progress",
+        "stackset-operation-in-progress",
+        (),
+    ),
     # credentials, region, network
     (
         "An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: The "

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from wizard import __version__
 
 if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_ecr import ECRClient
     from mypy_boto3_ecr_public import ECRPublicClient
     from mypy_boto3_iam import IAMClient
+    from mypy_boto3_organizations import OrganizationsClient
     from mypy_boto3_sts import STSClient
 
 # ECR Public's API exists in us-east-1 only, whatever region the private registry is in.
@@ -56,9 +58,22 @@ class Identity:
 
 
 class Aws:
-    """Clients for one (profile, region, endpoint), made once each and shared by threads."""
+    """Clients for one (profile, region, endpoint), made once each and shared by threads.
 
-    def __init__(self, *, profile: str = "", region: str = "", endpoint_url: str = "") -> None:
+    `retry_mode` is botocore's: "standard" retries throttling and transient errors with
+    exponential backoff; "adaptive" also rate-limits the client once AWS throttles it, which
+    suits runs that send many calls at once (many repositories in one run).
+    """
+
+    def __init__(
+        self,
+        *,
+        profile: str = "",
+        region: str = "",
+        endpoint_url: str = "",
+        retry_mode: str = "standard",
+        max_pool_connections: int = 10,
+    ) -> None:
         # Deferred: importing boto3 costs more than the rest of start-up together.
         import boto3
         import botocore.session
@@ -72,12 +87,15 @@ class Aws:
         self.endpoint_url = endpoint_url or None
         attempts = int(os.environ.get("AWS_MAX_ATTEMPTS", "4"))
         self._config = Config(
-            retries={"mode": "standard", "max_attempts": attempts},
+            retries={"mode": retry_mode, "max_attempts": attempts},  # type: ignore[arg-type]
             user_agent_extra=f"ecr-oidc-wizard/{__version__}",
+            # Threads share one client per service; each needs its own connection.
+            max_pool_connections=max_pool_connections,
         )
         self._clients: dict[str, Any] = {}
         self._identity: Identity | None = None
         self._lock = threading.Lock()
+        self._identity_lock = threading.Lock()
 
     @property
     def region(self) -> str:
@@ -116,12 +134,26 @@ class Aws:
         return client
 
     @property
+    def cloudformation(self) -> CloudFormationClient:
+        client: CloudFormationClient = self.client("cloudformation")
+        return client
+
+    @property
+    def organizations(self) -> OrganizationsClient:
+        client: OrganizationsClient = self.client("organizations")
+        return client
+
+    @property
     def known_identity(self) -> Identity | None:
         """The identity if already looked up; never calls AWS."""
         return self._identity
 
     def identity(self) -> Identity:
-        """Who the caller is, asked of STS once per run."""
+        """Who the caller is, asked of STS once per run (threads of one run share the answer)."""
+        with self._identity_lock:
+            return self._lookup_identity()
+
+    def _lookup_identity(self) -> Identity:
         if self._identity is None:
             answer = self.sts.get_caller_identity()
             arn = answer["Arn"]

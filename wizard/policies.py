@@ -7,6 +7,7 @@ is named in a note so that the plan calls it out.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -291,6 +292,52 @@ def trust_policy_document(s: Settings, *, partition: str, account_id: str) -> di
     return document
 
 
+def shared_trust_policy(
+    members: Sequence[Settings], *, partition: str, account_id: str
+) -> dict[str, Any]:
+    """The trust policy of one role serving several repositories: each admitted exactly as it
+    would be alone. Statements are ORed; repositories whose conditions differ only in `sub` (and
+    pin no repository_id) share one statement with their `sub` values listed, which is the same
+    OR in fewer characters. A repository_id condition stays in its own statement, beside its own
+    `sub`, so no repository's id can vouch for another's name."""
+    if len(members) == 1:
+        return trust_policy(members[0], partition=partition, account_id=account_id)
+    merged: dict[str, dict[str, Any]] = {}
+    statements: list[dict[str, Any]] = []
+    for member in members:
+        statement = trust_policy(member, partition=partition, account_id=account_id)["Statement"][0]
+        condition = statement["Condition"]
+        operator = "StringLike" if SUB_KEY in condition.get("StringLike", {}) else "StringEquals"
+        if REPOSITORY_ID_KEY in condition.get("StringEquals", {}):
+            statements.append(statement)
+            continue
+        rest = {
+            op: {k: v for k, v in keys.items() if k != SUB_KEY} for op, keys in condition.items()
+        }
+        key = json.dumps([operator, rest], sort_keys=True)
+        subs = condition[operator][SUB_KEY]
+        values = [subs] if isinstance(subs, str) else list(subs)
+        if key in merged:
+            current = merged[key]["Condition"][operator]
+            known = current[SUB_KEY] if isinstance(current[SUB_KEY], list) else [current[SUB_KEY]]
+            current[SUB_KEY] = known + [v for v in values if v not in known]
+        else:
+            merged[key] = statement
+            statements.append(statement)
+    document = {"Version": VERSION, "Statement": statements}
+    size = policy_size(document)
+    if size > TRUST_POLICY_LIMIT:
+        role = members[0].role_name
+        raise PolicyTooLarge(
+            f"The trust policy of role {role} would be {size} characters for "
+            f"{len(members)} repositories; IAM allows {TRUST_POLICY_LIMIT} by default (4,096 "
+            "after a quota increase, which this tool does not assume). Nothing was changed: give "
+            "some of these repositories a role of their own (role_name per entry), or narrow "
+            "their scopes."
+        )
+    return document
+
+
 # --- What the role may do ---------------------------------------------------------------------
 
 
@@ -339,6 +386,34 @@ def push_policy_document(s: Settings, *, partition: str, account_id: str) -> dic
                 },
             ],
         }
+    return document
+
+
+def shared_push_policy(
+    members: Sequence[Settings], *, partition: str, account_id: str
+) -> dict[str, Any]:
+    """The push policy of one role serving several repositories: the log-in statement once,
+    and the push actions on exactly those repositories' ARNs."""
+    if len(members) == 1:
+        return push_policy(members[0], partition=partition, account_id=account_id)
+    statements: list[dict[str, Any]] = []
+    by_actions: dict[str, dict[str, Any]] = {}
+    for member in members:
+        for statement in push_policy(member, partition=partition, account_id=account_id)[
+            "Statement"
+        ]:
+            if statement["Resource"] == "*":
+                if statement not in statements:
+                    statements.append(statement)
+                continue
+            key = json.dumps(statement["Action"])
+            if key not in by_actions:
+                by_actions[key] = {**statement, "Sid": "PushToTheseRepositories", "Resource": []}
+                statements.append(by_actions[key])
+            if statement["Resource"] not in by_actions[key]["Resource"]:
+                by_actions[key]["Resource"].append(statement["Resource"])
+    document = {"Version": VERSION, "Statement": statements}
+    check_size(document, INLINE_POLICIES_LIMIT, "inline policies of one role")
     return document
 
 

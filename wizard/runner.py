@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from wizard.plan import StepPlan
 from wizard.steps.base import Status, Step, StepContext, StepResult, user_values
+
+T = TypeVar("T")
+# How one step's inspect-and-plan is attempted: once, or again after a throttling error.
+Attempt = Callable[[Callable[[], StepPlan]], StepPlan]
+# How one step's plan is applied (a run of many repositories retries a throttled step).
+ApplyStep = Callable[[Step[Any], StepContext, StepPlan], StepResult]
+
+
+def _once(work: Callable[[], T]) -> T:
+    return work()
+
+
+def _apply(step: Step[Any], ctx: StepContext, plan: StepPlan) -> StepResult:
+    return step.apply(ctx, plan)
 
 
 @dataclass
@@ -63,13 +77,21 @@ def describe_error(exc: BaseException) -> str:
     return text if len(text) < 2000 else text[:2000] + " ..."
 
 
-def plan_steps(ctx: StepContext, steps: Iterable[Step[Any]]) -> Run:
+def plan_steps(ctx: StepContext, steps: Iterable[Step[Any]], attempt: Attempt | None = None) -> Run:
     """Inspect and plan each step; stops at the first that cannot be inspected."""
     run = Run()
+    tries: Attempt = attempt or _once
     for step in steps:
         try:
-            observed = step.inspect(ctx)
-            plan = step.plan(ctx, observed)
+            # Both, together, under one attempt: a retry inspects again before it plans.
+            seen: list[Any] = []
+
+            def inspect_and_plan(step: Step[Any] = step, seen: list[Any] = seen) -> StepPlan:
+                seen[:] = [step.inspect(ctx)]
+                return step.plan(ctx, seen[0])
+
+            plan = tries(inspect_and_plan)
+            observed = seen[0]
         except Exception as exc:
             run.planned.append(Planned(step, failure=failure(step, ctx, exc, len(ctx.sent))))
             break
@@ -82,6 +104,7 @@ def apply_run(
     ctx: StepContext,
     run: Run,
     on_result: Callable[[StepResult], None] | None = None,
+    apply_step: ApplyStep = _apply,
 ) -> list[StepResult]:
     """Apply every planned step in order; the first failure stops the rest (they are skipped)."""
     stopped = False
@@ -93,7 +116,7 @@ def apply_run(
         else:
             start = len(ctx.sent)
             try:
-                result = item.step.apply(ctx, item.plan)
+                result = apply_step(item.step, ctx, item.plan)
             except Exception as exc:
                 result = failure(item.step, ctx, exc, start)
             # A step may also report failure without raising (a workflow run that failed).

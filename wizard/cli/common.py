@@ -181,6 +181,12 @@ def json_kind(args: argparse.Namespace) -> str:
         if any(getattr(args, name, None) for name in simulating):
             return "doctor-claim"
         return "doctor-setup"
+    if command in ("plan", "apply"):
+        from wizard.manifest.model import manifest_source
+
+        given, config = getattr(args, "manifest", None), getattr(args, "config", None)
+        if manifest_source(given, config) is not None:
+            return "manifest"
     if command == "explain" and getattr(args, "run", None):
         return "explain-run"
     return command

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from wizard import __version__
@@ -22,6 +23,7 @@ from wizard.cli.common import (
     resolve,
 )
 from wizard.cli.github import add_github_arguments, add_github_commands, github_handlers
+from wizard.cli.manifest import add_manifest_arguments
 from wizard.cli.saved_plan import absolute_path
 
 
@@ -42,7 +44,7 @@ class Parser(argparse.ArgumentParser):
 
 def _kind_named(words: Sequence[str]) -> str:
     """The JSON kind of the command named on a command line argparse refused."""
-    names = {"plan", "apply", "doctor", "explain", "verify", "destroy"}
+    names = {"plan", "apply", "doctor", "explain", "verify", "destroy", "rollout", "export"}
     command = next((w for w in words if w in names), "")
     if command == "doctor":
         if "--scan" in words:
@@ -67,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--step", type=int, choices=range(1, 7), metavar="N", help="open the wizard at step N"
     )
     parser.add_argument(
+        "--manifest",
+        type=Path,
+        metavar="FILE",
+        help="open the list of a manifest's repositories (an answers file with [[repositories]])",
+    )
+    parser.add_argument(
         "--plain",
         action="store_true",
         help="ask the six steps as plain questions and answers instead of the full-screen app "
@@ -87,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_target_arguments(sub)
         add_github_arguments(sub)
         sub.add_argument("--only", type=steps_list, metavar="1,2,...", help="run only these steps")
+        add_manifest_arguments(sub)
         sub.add_argument("--json", action="store_true", help="machine-readable output")
         if name == "plan":
             sub.add_argument(
@@ -117,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(commands, add_target_arguments)
     add_destroy_parser(commands)
     add_github_commands(commands, add_target_arguments)
+    from wizard.cli.rollout import add_rollout_parser
+
+    add_rollout_parser(commands, add_target_arguments)
     from wizard.cli.sandbox import SANDBOX_COMMANDS, add_sandbox_arguments
 
     add_sandbox_arguments(parser, top=True)
@@ -137,6 +149,9 @@ def _keep_options_given_before_the_command(
         for action in sub._actions:
             if action.option_strings and action.dest in top and action.dest != "help":
                 action.default = argparse.SUPPRESS
+            if isinstance(action, argparse._SubParsersAction):
+                # `rollout plan`: the same holds one level down.
+                _keep_options_given_before_the_command(parser, action.choices.values())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,6 +186,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from wizard.cli.destroy import cmd_destroy
 
     handlers["destroy"] = cmd_destroy
+    from wizard.cli.rollout import cmd_rollout
+
+    handlers["rollout"] = cmd_rollout
     handlers.update(github_handlers(resolve))
     if args.command is None:
         seams: dict[str, Any] = getattr(args, "seams", None) or {}
@@ -184,9 +202,21 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return EXIT_OK
         try:
             settings, remembered, path = resolve(args)
+            from wizard.cli.manifest import load, manifest_path
+
+            many = manifest_path(args)
+            manifest = load(args, many) if many is not None else None
         except UsageError as exc:
             print_lines([str(exc)], stderr=True)
             return EXIT_USAGE
+        if manifest is not None and args.plain:
+            from wizard.cli.manifest import run_plain_manifest
+
+            return run_plain_manifest(manifest)
+        if manifest is not None:
+            from screens.launch import run_app
+
+            return run_app(settings, config_path=path, manifest=manifest, **seams)
         if args.plain:
             from wizard.cli.prompts import run_plain
 

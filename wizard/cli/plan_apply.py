@@ -25,6 +25,7 @@ from wizard.render.envelope import error
 
 def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     from wizard.cli.github import github_overrides, wire_github
+    from wizard.cli.manifest import cmd_manifest, manifest_path
     from wizard.remember import remember
     from wizard.render import plan_text
     from wizard.runner import apply_run, plan_steps, select_steps
@@ -35,6 +36,9 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
         from wizard.cli.saved_plan import cmd_apply_saved
 
         return cmd_apply_saved(args)
+    many = manifest_path(args)
+    if many is not None:
+        return cmd_manifest(args, many)
     only: list[int] = args.only or [s.number for s in AWS_STEPS]
     steps = select_steps(all_steps(), only)
     settings, remembered, path = resolve(args)

@@ -35,6 +35,8 @@ KINDS: Mapping[str, str] = {
     "verify": "verify: the pushed images, both tags and whether they share a digest",
     "export": "export: the CloudFormation or Terraform text, where it was written, WIDE markers",
     "destroy": "destroy: the removal plans, the results of the calls sent, what was kept and why",
+    "manifest": "plan/apply --manifest: each repository's plan, results, state and failure",
+    "rollout": "rollout plan/apply: the stack set's plan, its operations and failed instances",
 }
 
 

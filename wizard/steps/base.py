@@ -45,6 +45,13 @@ class StepContext:
     document_overrides: dict[int, dict[str, Any]] = field(default_factory=dict)
     # Reads shared by the steps of one run (steps 3 and 4 both need the role's policy names).
     reads: dict[str, Any] = field(default_factory=dict)
+    # The repositories one role serves when several share it (a manifest); empty means just
+    # `settings`. Steps 3 and 4 then admit and allow each of them exactly.
+    members: tuple[Settings, ...] = ()
+
+    @property
+    def role_members(self) -> tuple[Settings, ...]:
+        return self.members or (self.settings,)
 
     @property
     def account_id(self) -> str:

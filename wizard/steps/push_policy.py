@@ -8,11 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan, documents_equal, json_diff
-from wizard.policies import INLINE_POLICIES_LIMIT, PolicyTooLarge, policy_size, push_policy
+from wizard.policies import (
+    INLINE_POLICIES_LIMIT,
+    PolicyTooLarge,
+    policy_size,
+    shared_push_policy,
+)
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
 
 PUSH_POLICY_NAME = "push policy"
+# Said when step 4 is planned before step 3 made the role; a run that plans both may drop it.
+ROLE_MISSING_NOTE = (
+    "Role {role} does not exist yet: step 3 creates it. Applying this step on its own fails "
+    "until then."
+)
 _ROLE_MISSING = re.compile(r"role (?:with name )?\S+ (?:not found|cannot be found)", re.IGNORECASE)
 
 
@@ -69,8 +79,9 @@ class PushPolicyStep(Step[PushPolicyState]):
 
     def plan(self, ctx: StepContext, observed: PushPolicyState) -> StepPlan:
         s = ctx.settings
-        desired = ctx.document_overrides.get(self.number) or push_policy(
-            s, partition=ctx.partition, account_id=ctx.account_id
+        members = ctx.role_members
+        desired = ctx.document_overrides.get(self.number) or shared_push_policy(
+            members, partition=ctx.partition, account_id=ctx.account_id
         )
         total = policy_size(desired) + observed.others_size
         if total > INLINE_POLICIES_LIMIT:
@@ -91,11 +102,15 @@ class PushPolicyStep(Step[PushPolicyState]):
             },
         )
         target = "ECR Public repository" if s.public else f"repository in {ctx.region}"
+        names = s.ecr_repository
+        if len(members) > 1:
+            target = f"{len(members)} repositories in {ctx.region}:"
+            names = ", ".join(m.ecr_repository for m in members)
         if not observed.exists:
             change = Change(
                 Action.CREATE,
                 resource,
-                f"allow pushing to the {target} {s.ecr_repository} only",
+                f"allow pushing to the {target} {names} only",
                 calls=(put,),
                 document=desired,
                 document_name=PUSH_POLICY_NAME,
@@ -129,8 +144,7 @@ class PushPolicyStep(Step[PushPolicyState]):
             notes = (
                 Note(
                     Severity.WARNING,
-                    f"Role {s.role_name} does not exist yet: step 3 creates it. Applying this "
-                    "step on its own fails until then.",
+                    ROLE_MISSING_NOTE.format(role=s.role_name),
                 ),
                 *notes,
             )

@@ -16,7 +16,7 @@ from wizard.plan import (
     documents_equal,
     json_diff,
 )
-from wizard.policies import role_arn, scope_notes, subjects, trust_policy
+from wizard.policies import role_arn, scope_notes, shared_trust_policy, subjects
 from wizard.settings import Settings
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
@@ -25,8 +25,9 @@ from wizard.tags import CREATED_BY_KEY, CREATED_BY_VALUE, aws_tags
 TRUST_POLICY_NAME = "trust policy"
 
 
-def role_description(s: Settings) -> str:
-    return f"GitHub Actions in {s.github_repo} push images to ECR"
+def role_description(*members: Settings) -> str:
+    repos = members[0].github_repo if len(members) == 1 else f"{len(members)} repositories"
+    return f"GitHub Actions in {repos} push images to ECR"
 
 
 def _listed(policies: tuple[str, ...]) -> str:
@@ -108,18 +109,27 @@ class RoleStep(Step[RoleState]):
 
     def plan(self, ctx: StepContext, observed: RoleState) -> StepPlan:
         s = ctx.settings
-        desired = ctx.document_overrides.get(self.number) or trust_policy(
-            s, partition=ctx.partition, account_id=ctx.account_id
+        members = ctx.role_members
+        desired = ctx.document_overrides.get(self.number) or shared_trust_policy(
+            members, partition=ctx.partition, account_id=ctx.account_id
         )
         text = json.dumps(desired, indent=2)
         arn = observed.arn or role_arn(ctx.partition, ctx.account_id, s.role_name)
-        who = ", ".join(sub.meaning for sub in subjects(s))
+        if len(members) == 1:
+            who = ", ".join(sub.meaning for sub in subjects(s))
+            repos = s.github_repo
+        else:
+            who = "; ".join(
+                f"{m.github_repo} from {', '.join(sub.meaning for sub in subjects(m))}"
+                for m in members
+            )
+            repos = f"{len(members)} repositories"
         resource = f"IAM role {s.role_name}"
         if not observed.exists:
             change = Change(
                 Action.CREATE,
                 resource,
-                f"create the role; {s.github_repo} may assume it from: {who}",
+                f"create the role; {repos} may assume it from: {who}",
                 calls=(
                     Call(
                         "iam",
@@ -127,7 +137,7 @@ class RoleStep(Step[RoleState]):
                         {
                             "RoleName": s.role_name,
                             "AssumeRolePolicyDocument": text,
-                            "Description": role_description(s),
+                            "Description": role_description(*members),
                             "Tags": aws_tags(),
                         },
                     ),
@@ -155,7 +165,7 @@ class RoleStep(Step[RoleState]):
             change = Change(
                 Action.UPDATE,
                 resource,
-                f"replace the trust policy; {s.github_repo} may assume it from: {who}",
+                f"replace the trust policy; {repos} may assume it from: {who}",
                 calls=(
                     Call(
                         "iam",
@@ -167,9 +177,12 @@ class RoleStep(Step[RoleState]):
                 document_name=TRUST_POLICY_NAME,
                 diff=json_diff(observed.trust_policy, desired, TRUST_POLICY_NAME),
             )
-        notes = (
-            scope_notes(s) if self.number not in ctx.document_overrides else edited_notes(desired)
-        )
+        if self.number in ctx.document_overrides:
+            notes = edited_notes(desired)
+        else:
+            notes = []
+            for member in members:
+                notes += [n for n in scope_notes(member) if n not in notes]
         if observed.exists and not observed.created_by_wizard and change.action is Action.UPDATE:
             notes.insert(
                 0,

@@ -332,6 +332,167 @@ ACCESS: tuple[Case, ...] = (
         ),
         unless=("trust-policy-needs-sub",),
     ),
+    # --- CloudFormation StackSets (rollout) ------------------------------------------------------
+    # Reasons as ListStackSetOperationResults and ListStackInstances report them (StatusReason,
+    # AccountGateResult.StatusReason); wording from CloudFormation's API reference examples and
+    # its StackSets troubleshooting guide.
+    Case(
+        id="stackset-provider-exists",
+        title="GitHub's OIDC provider already exists in account {account_id}",
+        cause=(
+            "The stack in that account tried to create the provider for "
+            "token.actions.githubusercontent.com, and IAM keeps one per URL per account: another "
+            "tool, team or an earlier setup made it there."
+        ),
+        fix=(
+            "Roll out again naming that account as one that has the provider: its stack then "
+            "reuses it (the template's ExistingOidcProviderArn parameter). Never delete it: "
+            "other roles may trust it."
+        ),
+        commands=(
+            "ecr-oidc-wizard rollout apply --accounts ... --regions ... "
+            "--existing-provider-accounts {account_id}",
+        ),
+        match=(
+            (
+                r"Provider with url",
+                r"already exists",
+                r"ResourceStatusReason|ResourceLogicalId|AWS::IAM::OIDCProvider|stack ?set",
+            ),
+        ),
+        source="AWS CloudFormation StackSets (operation results, stack instances)",
+        link=(
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+            "stacksets-troubleshooting.html"
+        ),
+        examples=(
+            "ResourceLogicalId:GitHubOidcProvider, ResourceType:AWS::IAM::OIDCProvider, "
+            'ResourceStatusReason:Resource handler returned message: "Provider with url '
+            "https://token.actions.githubusercontent.com already exists. (Service: Iam, Status "
+            'Code: 409)"',
+        ),
+    ),
+    Case(
+        id="stackset-roles-missing",
+        title="StackSets cannot reach account {account_id} (self-managed roles)",
+        cause=(
+            "With self-managed permissions, CloudFormation assumes "
+            "AWSCloudFormationStackSetAdministrationRole in this account, which assumes "
+            "AWSCloudFormationStackSetExecutionRole in each target account. One of them is "
+            "missing, or its trust policy does not name the other."
+        ),
+        fix=(
+            "Create the administration role in this account and the execution role (trusting "
+            "this account) in each target account, from AWS's sample templates, then re-run the "
+            "roll-out; instances already done are left as they are."
+        ),
+        commands=(
+            "aws cloudformation create-stack --stack-name StackSetAdministrationRole "
+            "--capabilities CAPABILITY_NAMED_IAM --template-url https://s3.amazonaws.com/"
+            "cloudformation-stackset-sample-templates-us-east-1/"
+            "AWSCloudFormationStackSetAdministrationRole.yml",
+            "ADMIN_ACCOUNT=$(aws sts get-caller-identity --query Account --output text)",
+            "aws cloudformation create-stack --stack-name StackSetExecutionRole "
+            "--capabilities CAPABILITY_NAMED_IAM --parameters "
+            "ParameterKey=AdministratorAccountId,ParameterValue=$ADMIN_ACCOUNT "
+            "--template-url https://s3.amazonaws.com/cloudformation-stackset-sample-templates-"
+            "us-east-1/AWSCloudFormationStackSetExecutionRole.yml  # in {account_id}",
+        ),
+        match=_any(
+            r"AWSCloudFormationStackSet(?:Administration|Execution)Role'? role with trust",
+            r"should have '[\w+=,.@-]{1,64}' role with trust relationship",
+        ),
+        source="AWS CloudFormation StackSets (operation results, stack instances)",
+        link=(
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+            "stacksets-troubleshooting.html"
+        ),
+        examples=(
+            "Account 111111111111 should have 'AWSCloudFormationStackSetAdministrationRole' role "
+            "with trust relationship to CloudFormation service.",
+            "Account 111111111111 should have 'AWSCloudFormationStackSetExecutionRole' role with "
+            "trust relationship to Role 'AWSCloudFormationStackSetAdministrationRole'.",
+        ),
+    ),
+    Case(
+        id="stackset-organizations-access",
+        title="StackSets' trusted access with AWS Organizations is off",
+        cause=(
+            "Service-managed stack sets need trusted access between CloudFormation StackSets "
+            "and Organizations, turned on from the management account (or a delegated "
+            "administrator registered for StackSets)."
+        ),
+        fix=(
+            "Activate it once from the management account, or run from the delegated "
+            "administrator account with --delegated-admin; then re-run the roll-out."
+        ),
+        commands=(
+            "aws cloudformation activate-organizations-access",
+            "aws organizations list-delegated-administrators "
+            "--service-principal member.org.stacksets.cloudformation.amazonaws.com",
+        ),
+        match=_any(
+            r"enable (?:trusted|organizations) access",
+            r"organizations access (?:is )?not (?:enabled|activated)",
+            _words("AWSOrganizationsNotInUseException"),
+        ),
+        source="AWS CloudFormation StackSets (operation results, stack instances)",
+        link=(
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+            "stacksets-troubleshooting.html"
+        ),
+        examples=(
+            "An error occurred (ValidationError) when calling the CreateStackSet operation: You "
+            "must enable organizations access to operate a service managed stack set",
+        ),
+    ),
+    Case(
+        id="stackset-tolerance-exceeded",
+        title="CloudFormation stopped the roll-out: failure tolerance exceeded",
+        cause=(
+            "More accounts failed in a region than the failure tolerance allows, so "
+            "CloudFormation cancelled the instances it had not started. These instances did "
+            "not fail themselves."
+        ),
+        fix=(
+            "Fix the instance that failed first (its own reason is listed), then re-run: only "
+            "instances that are missing or not CURRENT are sent again. Raise "
+            "--failure-tolerance-count only if partial roll-outs are acceptable."
+        ),
+        commands=("ecr-oidc-wizard rollout plan --accounts ... --regions ...",),
+        match=_any(r"failure tolerance ha(?:s|ve) exceeded", r"failure tolerance exceeded"),
+        source="AWS CloudFormation StackSets (operation results, stack instances)",
+        link=(
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+            "stacksets-troubleshooting.html"
+        ),
+        examples=("Cancelled since failure tolerance has exceeded",),
+    ),
+    Case(
+        id="stackset-operation-in-progress",
+        title="Another operation is running on this stack set",
+        cause=(
+            "A stack set runs one operation at a time unless managed execution is on: someone "
+            "else, or an earlier run, is still rolling it out."
+        ),
+        fix="Wait for it to finish (the command below lists it), then re-run the roll-out.",
+        commands=(
+            "aws cloudformation list-stack-set-operations --stack-set-name ecr-oidc-wizard"
+            "  # or your --stack-set-name",
+        ),
+        match=_any(_words("OperationInProgressException"), r"Another Operation on StackSet"),
+        source="AWS CloudFormation StackSets (operation results, stack instances)",
+        link=(
+            "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+            "stacksets-troubleshooting.html"
+        ),
+        examples=(
+            "An error occurred (OperationInProgressException) when calling the "
+            "CreateStackInstances operation: Another Operation on StackSet "
+            "arn:aws:cloudformation:us-east-1:123456789012:stackset/ecr-oidc-wizard:1 is in "
+            "progress",
+        ),
+    ),
     Case(
         id="provider-exists",
         source="AWS IAM CreateOpenIDConnectProvider",
