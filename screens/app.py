@@ -89,9 +89,13 @@ class WizardApp(App[int]):
 
     def action_doctor(self) -> None:
         """The live setup check, over whatever screen is open; escape returns to it."""
-        from screens.doctor import DoctorScreen, setup_check_for
+        from screens.doctor import DoctorScreen, run_explainer_for, setup_check_for
 
-        self.push_screen(DoctorScreen(run=setup_check_for(self.session)))
+        self.push_screen(
+            DoctorScreen(
+                run=setup_check_for(self.session), explain_run=run_explainer_for(self.session)
+            )
+        )
 
     def action_undo(self) -> None:
         """The destroy plan of what the wizard made, over whatever screen is open."""

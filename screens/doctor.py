@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import WorkerState
 
 from screens.widgets.hanging_lines import HangingLines
@@ -40,15 +40,24 @@ class DoctorScreen(Screen[None]):
     DoctorScreen #doctor-report {
         width: 1fr;
     }
+    DoctorScreen #doctor-run {
+        margin: 0 1;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
         Binding("r", "rerun", "Run again"),
+        Binding("o", "open_run", "Explain a run"),
     ]
     # Read by the command palette (screens/commands.py): (action, label, help).
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("rerun", "Doctor: run the checks again", "reads the live setup again (r)"),
+        (
+            "open_run",
+            "Doctor: explain a failed workflow run",
+            "a run id, its URL, or latest; its failing step explained (o)",
+        ),
     )
 
     class Checked(Message):
@@ -58,11 +67,19 @@ class DoctorScreen(Screen[None]):
             super().__init__()
             self.report = report
 
+    class RunExplained(Message):
+        """A workflow run was read and explained in the worker: the lines to show."""
+
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
+
     def __init__(
         self,
         report: Report | None = None,
         *,
         run: Callable[[], Report] | None = None,
+        explain_run: Callable[[str], list[str]] | None = None,
         name: str | None = None,
         id: str | None = None,
     ) -> None:
@@ -71,6 +88,7 @@ class DoctorScreen(Screen[None]):
         super().__init__(name=name, id=id)
         self.report = report
         self._run = run
+        self._explain_run = explain_run
         # Non-empty while a check runs; the app refuses to switch screens meanwhile.
         self.busy = ""
 
@@ -128,7 +146,45 @@ class DoctorScreen(Screen[None]):
         )
         self.refresh_bindings()
 
+    def action_open_run(self) -> None:
+        if self._explain_run is None or self.busy:
+            return
+        # Mounted on demand: a hidden input would take the focus and the screen's keys with it.
+        found = self.query("#doctor-run")
+        if found:
+            found.first(Input).focus()
+            return
+        field = Input(placeholder="Run id, run URL or latest; enter explains it", id="doctor-run")
+        self.mount(field, before=self.query_one("#doctor-body"))
+        field.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "doctor-run" or self._explain_run is None or self.busy:
+            return
+        event.stop()
+        value = event.value.strip()
+        if not value:
+            return
+        self.busy = WORKER_GROUP
+        self.query_one("#doctor-report", Static).update(Content(f"Reading run {value}…"))
+        self.refresh_bindings()
+        self._explain(value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=WORKER_GROUP)
+    def _explain(self, value: str) -> None:
+        assert self._explain_run is not None
+        self.post_message(self.RunExplained(self._explain_run(value)))
+
+    def on_doctor_screen_run_explained(self, message: DoctorScreen.RunExplained) -> None:
+        self.busy = ""
+        self.query_one("#doctor-report", Static).update(HangingLines(message.lines))
+        for field in self.query("#doctor-run"):
+            field.remove()
+        self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_run":
+            return True if self._explain_run is not None and not self.busy else None
         if action == "rerun":
             # None greys the key out in the footer instead of hiding it.
             return True if self._run is not None and not self.busy else None
@@ -152,3 +208,37 @@ def setup_check_for(session: Any) -> Callable[[], Report]:
         return check_setup(session.aws(), session.settings, github=github, github_unavailable=why)
 
     return run
+
+
+def run_explainer_for(session: Any) -> Callable[[str], list[str]]:
+    """Explain a failed workflow run with the session's GitHub client (or a token found);
+    returns lines and never raises: what went wrong is explained too."""
+
+    def explain(value: str) -> list[str]:
+        from wizard.doctor import find_github
+        from wizard.run_explain import (
+            RunRefError,
+            explain_run,
+            explanation_lines,
+            latest_failed_run,
+            parse_run_ref,
+        )
+        from wizard.troubleshoot import explain_text
+
+        repo = session.settings.github_repo
+        try:
+            github, why = session.github, ""
+            if github is None:
+                github, why = find_github(session.settings)
+            if github is None:
+                return [f"✗ No GitHub access to read the run: {why}."]
+            ref = (
+                latest_failed_run(github, repo) if value == "latest" else parse_run_ref(value, repo)
+            )
+            return explanation_lines(explain_run(github, ref, {"github_repo": repo}))
+        except RunRefError as exc:
+            return [f"✗ {exc}"]
+        except Exception as exc:  # shown as guidance: the screen must not fail
+            return ["✗ The run could not be read.", "", *explain_text(exc).splitlines()]
+
+    return explain

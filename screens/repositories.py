@@ -22,11 +22,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import WorkerState
 
 from screens.widgets.hanging_lines import HangingLines
+from wizard.inert import inert
 from wizard.manifest.engine import ManifestRun, Progress, apply_manifest, plan_manifest
 from wizard.manifest.model import Manifest
 from wizard.render import manifest_text
 from wizard.render.plan_text import guidance_lines, plan_lines
-from wizard.render.printable import printable
 
 WORKER_GROUP = "repositories"
 COLUMNS = ("GitHub repository", "ECR repository", "role", "state", "writes")
@@ -238,7 +238,7 @@ class RepositoriesScreen(Screen[None]):
         lines = [f"{entry.label}: {manifest_text.outcome_word(outcome)}"]
         if outcome.failure is not None:
             lines.append(f"✗ Step {outcome.failure.step} · {outcome.failure.title} failed:")
-            lines.append(f"  {printable(outcome.failure.error)}")
+            lines.append(f"  {inert(outcome.failure.error)}")
             for guidance in outcome.failure.guidance:
                 lines += guidance_lines(guidance)
         for plan in outcome.plans:

@@ -53,6 +53,9 @@ class Run:
     conclusion_when_done: str
     log: str
     polls: int = 0
+    # A run put in place finished by a test: its jobs as GitHub lists them, and each job's log.
+    jobs: list[dict[str, Any]] | None = None
+    job_logs: dict[int, str] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -146,6 +149,50 @@ class FakeGitHub:
 
     def put_file(self, full_name: str, path: str, text: str, ref: str = "main") -> None:
         self.repos[full_name.lower()].files[(ref, path)] = text
+
+    def add_finished_run(
+        self,
+        full_name: str,
+        jobs: Sequence[tuple[str, str, str, str]],
+        *,
+        ref: str = "main",
+        event: str = "push",
+        workflow: str = "build.yml",
+    ) -> Run:
+        """A completed run with `jobs` as (name, conclusion, failing step or "", log); the
+        failed job's steps after the failing one are skipped, as GitHub shows them."""
+        run = Run(
+            id=self._new_id(),
+            workflow=workflow,
+            ref=ref,
+            event=event,
+            created_at="2026-11-30T10:00:00Z",
+            conclusion_when_done="failure"
+            if any(c not in ("success", "skipped") for _, c, _, _ in jobs)
+            else "success",
+            log="",
+            polls=len(RUN_STATES),
+        )
+        run.jobs = []
+        for number, (name, conclusion, failing, log) in enumerate(jobs):
+            job_id = run.id * 100 + number
+            steps = [{"number": 1, "name": "Set up job", "conclusion": "success"}]
+            if failing:
+                steps.append({"number": 2, "name": failing, "conclusion": "failure"})
+                steps.append({"number": 3, "name": "Push", "conclusion": "skipped"})
+            run.jobs.append(
+                {
+                    "id": job_id,
+                    "name": name,
+                    "status": "completed",
+                    "conclusion": conclusion,
+                    "html_url": f"https://github.example/{full_name}/actions/runs/{run.id}/job/{job_id}",
+                    "steps": [{**step, "status": "completed"} for step in steps],
+                }
+            )
+            run.job_logs[job_id] = log
+        self.repos[full_name].runs.append(run)
+        return run
 
     def _new_id(self) -> int:
         with self._lock:
@@ -368,6 +415,8 @@ class FakeGitHub:
         jobs = re.fullmatch(r"/actions/runs/(\d+)/jobs", rest)
         if jobs and method == "GET":
             found = self._find_run(repo, int(jobs.group(1)))
+            if found.jobs is not None:
+                return 200, {"total_count": len(found.jobs), "jobs": found.jobs}, {}
             answer = _jobs_json(found)
             # A poll reads the run, then its jobs: the next poll sees the next state.
             found.polls += 1
@@ -430,6 +479,8 @@ class FakeGitHub:
         job_id = int(path.rsplit("/", 1)[-1])
         for repo in self.repos.values():
             for run in repo.runs:
+                if job_id in run.job_logs:
+                    return run.job_logs[job_id]
                 if run.id + 1 == job_id:
                     return run.log
         return ""

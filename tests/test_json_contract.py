@@ -93,6 +93,11 @@ OUTPUTS = [
         1,
     ),
     ("explain", ["explain", "--json", "denied: Not Authorized"], None),
+    (
+        "explain-run",
+        ["explain", "--sandbox", "--scenario", "sub-mismatch", "--run", "latest", "--json"],
+        0,
+    ),
     ("verify", ["verify", "--sandbox", "--json"], 0),
     ("export", ["export", "--format", "terraform", *EXPORT_TARGET, "--json"], 0),
     ("destroy", ["destroy", "--sandbox", "--yes", "--delete-images", "--json"], 0),
@@ -130,6 +135,7 @@ BAD_INPUT = [
         None,
     ),
     ("explain", ["explain", "--json"], None),
+    ("explain-run", ["explain", "--json", "--run", "not-a-run"], None),
     (
         "export",
         ["export", "--json", "--format", "cloudformation", *EXPORT_TARGET[:-1], "a b"],

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from tests.conftest import MotoServer
 from tests.helpers import GUIDE_ARGS
 from wizard.cli import main
-from wizard.render.terminal import terminal_safe
+from wizard.inert import inert
 
 HOSTILE = [
     "\x1b[2J\x1b[H",  # clear the screen, cursor home
@@ -31,7 +31,7 @@ def clean(text: str) -> bool:
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_sequences_go_and_the_words_stay(hostile: str) -> None:
-    text = terminal_safe(f"before {hostile}after\n\tnext")
+    text = inert(f"before {hostile}after\n\tnext")
     assert clean(text)
     assert text.startswith("before ") and text.endswith("after\n\tnext")
 

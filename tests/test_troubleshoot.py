@@ -553,8 +553,12 @@ def test_broader_cases_that_would_mislead_are_left_out(text: str, expected: list
 
 
 def test_every_case_is_reached_by_an_example() -> None:
-    reached = {case for text, _, _ in EXAMPLES for case in ids(classify(text))}
-    declared = {first for _, first, _ in EXAMPLES}
+    data_examples = [example for case in CASES for example in case.examples]
+    texts = [text for text, _, _ in EXAMPLES] + data_examples
+    reached = {case for text in texts for case in ids(classify(text))}
+    # Entries added with the catalogue's research declare their examples as data
+    # (tests/test_catalogue_examples.py holds each of them to its own entry).
+    declared = {first for _, first, _ in EXAMPLES} | {c.id for c in CASES if c.examples}
     assert set(CASE_IDS) <= reached
     assert set(CASE_IDS) <= declared
 
@@ -969,7 +973,19 @@ def test_to_json_is_serialisable_and_complete() -> None:
     assert data["case"] == "caller-lacks-permission"
     assert data["missing_permission"] == "iam:CreateRole"
     assert data["commands"] == list(guidance.commands)
-    assert set(data) == {"case", "title", "cause", "fix", "commands", "missing_permission"}
+    # The ranked causes, their source and link joined the JSON with the catalogue's research.
+    assert set(data) == {
+        "case",
+        "title",
+        "cause",
+        "fix",
+        "commands",
+        "missing_permission",
+        "causes",
+        "verified",
+        "source",
+        "link",
+    }
 
 
 def test_explain_text_renders_every_guidance() -> None:

@@ -20,6 +20,7 @@ from textual.visual import RenderOptions, Visual
 
 from screens.widgets.plan_view import line_style
 from wizard.doctor import Status
+from wizard.inert import inert
 from wizard.render.doctor_report import MARK
 
 _MARKS = "".join(re.escape(m) for m in sorted(set(MARK.values())))
@@ -61,7 +62,8 @@ class HangingLines(Visual):
     """A Visual for Static.update(): `plain` is the lines as given, unwrapped."""
 
     def __init__(self, lines: Iterable[str]) -> None:
-        self.lines = list(lines)
+        # Lines can quote a log, AWS or GitHub: shown inert, whatever they hold.
+        self.lines = [inert(line) for line in lines]
         self.plain = "\n".join(self.lines)
         self._cache: dict[int, Content] = {}
 

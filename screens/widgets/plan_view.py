@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from textual.content import Content
 from textual.widgets import Static
 
+from wizard.inert import inert
 from wizard.plan import StepPlan
 from wizard.render import plan_text
 from wizard.steps.base import StepResult
@@ -43,7 +44,8 @@ def styled_line(line: str) -> Content:
 
 
 def styled_lines(lines: Iterable[str]) -> Content:
-    return Content("\n").join(styled_line(line) for line in lines)
+    # Lines can quote a log, AWS or GitHub: shown inert, whatever they hold.
+    return Content("\n").join(styled_line(inert(line)) for line in lines)
 
 
 class PlanView(Static):

@@ -111,12 +111,13 @@ def make_console(stderr: bool = False) -> Any:
 def print_lines(lines: Sequence[str], *, stderr: bool = False) -> None:
     from rich.text import Text
 
-    from wizard.render.terminal import terminal_safe
+    from wizard.inert import inert
 
     out = make_console(stderr)
     for line in lines:
-        # Lines carry AWS's and GitHub's words (error messages, names, documents).
-        out.print(Text(terminal_safe(line), style=line_style(line)))
+        # Lines can carry text from AWS, GitHub or a log: nothing in them may drive the terminal.
+        shown = inert(line)
+        out.print(Text(shown, style=line_style(shown)))
 
 
 def line_style(line: str) -> str:
@@ -204,6 +205,8 @@ def json_kind(args: argparse.Namespace) -> str:
         given, config = getattr(args, "manifest", None), getattr(args, "config", None)
         if manifest_source(given, config) is not None:
             return "manifest"
+    if command == "explain" and getattr(args, "run", None):
+        return "explain-run"
     return command
 
 

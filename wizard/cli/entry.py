@@ -115,20 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
                 help="a plan saved with `plan --out FILE`: apply exactly its calls, or refuse "
                 "(exit 1, nothing sent) if what it was based on changed since",
             )
-    explain = commands.add_parser(
-        "explain",
-        help="explain an error message (aws CLI, docker push, GitHub Actions log)",
-        description="Classify pasted error text into a known cause, its fix and the commands.",
-    )
-    explain.add_argument("text", help="the error text, or - to read it from standard input")
-    explain.add_argument("--json", action="store_true", help="machine-readable output")
-    explain.add_argument(
-        "--live",
-        action="store_true",
-        help="also check the live setup (role, trust policy, repository) for what bears on the "
-        "error; AWS being unreachable never fails the explanation",
-    )
-    add_target_arguments(explain)
+    from wizard.cli.explain import add_explain_parser
+
+    add_explain_parser(commands, add_target_arguments)
     from wizard.cli.destroy import add_destroy_parser
     from wizard.cli.doctor import add_doctor_parser
     from wizard.cli.export import add_export_parser

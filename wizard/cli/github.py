@@ -20,8 +20,8 @@ from wizard.github_session import (
     dispatch_refusal,
     github_errors,
 )
+from wizard.inert import inert
 from wizard.render.envelope import error as json_error
-from wizard.render.terminal import terminal_safe
 from wizard.settings import Settings
 
 if TYPE_CHECKING:
@@ -130,23 +130,23 @@ def wire_github(
             ctx, steps, required=applying, github=github, on_progress=printer
         )
     except GitHubUsageError as exc:
-        print(f"{terminal_safe(str(exc))}\nNothing was sent to AWS or GitHub.", file=err)
+        print(f"{inert(str(exc))}\nNothing was sent to AWS or GitHub.", file=err)
         return EXIT_USAGE
     except GitHubError as exc:
-        print(f"✗ GitHub: {terminal_safe(str(exc))}", file=err)
+        print(f"✗ GitHub: {inert(str(exc))}", file=err)
         return EXIT_FAILED
     if not json_output:
         for note in notes:
-            print(f"! {note.severity}: {terminal_safe(note.text)}", file=err)
+            print(f"! {note.severity}: {inert(note.text)}", file=err)
     for problem in problems:
-        print(f"✗ GitHub token: {terminal_safe(problem.text)}", file=err)
+        print(f"✗ GitHub token: {inert(problem.text)}", file=err)
     if problems and applying and set(numbers) & set(GITHUB_STEPS):
         print("Nothing was sent to GitHub: fix the token's access and run again.", file=err)
         return EXIT_FAILED
     if applying:
         refusal = dispatch_refusal(ctx, steps)
         if refusal:
-            print(f"error: {terminal_safe(refusal)}\nNothing was sent to AWS or GitHub.", file=err)
+            print(f"error: {inert(refusal)}\nNothing was sent to AWS or GitHub.", file=err)
             return EXIT_USAGE
     return None
 
@@ -170,7 +170,7 @@ class ProgressPrinter:
 
         out = self.out or sys.stdout
         # Run and step names come from GitHub (the workflow file's own words).
-        for line in terminal_safe(progress_text(progress)).splitlines():
+        for line in inert(progress_text(progress)).splitlines():
             if line not in self._seen:
                 self._seen.add(line)
                 print(line, file=out, flush=True)
@@ -292,12 +292,12 @@ def write_workflow_command(
         if findings:
             print(f"The existing {planned.shown_path} has known problems:", file=out)
             for finding in findings:
-                print("! " + terminal_safe(finding.text()), file=out)
+                print("! " + inert(finding.text()), file=out)
     if planned.action is Action.NOOP:
         print(f"= {planned.shown_path} is already as planned; nothing to write.", file=out)
         return EXIT_OK
     # The diff quotes the file on disk, which may hold escape sequences of its own.
-    diff = terminal_safe(planned.diff)
+    diff = inert(planned.diff)
     print(diff, file=out, end="" if diff.endswith("\n") else "\n")
     outside_ok = False
     if planned.real_outside is not None:
@@ -453,7 +453,7 @@ def _public_uri(client: Any, name: str) -> str:
 
 
 def _report_failure(exc: BaseException, settings: Settings, err: IO[str]) -> int:
-    print(f"✗ {terminal_safe(str(exc))}", file=err)
+    print(f"✗ {inert(str(exc))}", file=err)
     try:
         from wizard.troubleshoot import classify
     except ImportError:
@@ -466,7 +466,7 @@ def _report_failure(exc: BaseException, settings: Settings, err: IO[str]) -> int
     }
     for guidance in classify(exc, {k: v for k, v in values.items() if v}):
         text = f"  → {guidance.title}\n    Cause: {guidance.cause}\n    Fix: {guidance.fix}"
-        print(terminal_safe(text), file=err)
+        print(inert(text), file=err)
         for command in guidance.commands:
-            print(f"      $ {terminal_safe(command)}", file=err)
+            print(f"      $ {inert(command)}", file=err)
     return EXIT_FAILED

@@ -199,8 +199,8 @@ def cmd_rollout(args: argparse.Namespace) -> int:
 
 
 def _failed_to_plan(args: argparse.Namespace, aws: Any, exc: Exception) -> int:
+    from wizard.inert import inert
     from wizard.render.plan_text import guidance_lines
-    from wizard.render.printable import printable
     from wizard.troubleshoot import classify
 
     found = classify(exc, {"region": aws.region})
@@ -209,7 +209,7 @@ def _failed_to_plan(args: argparse.Namespace, aws: Any, exc: Exception) -> int:
         body = {"command": args.rollout_action, "plan": None, "result": None}
         body["guidance"] = [g.to_json() for g in found]
         return emit_json("rollout", EXIT_FAILED, body, problem=problem)
-    lines = [f"✗ Inspecting the stack set failed: {printable(str(exc))}"]
+    lines = [f"✗ Inspecting the stack set failed: {inert(str(exc))}"]
     for guidance in found:
         lines += guidance_lines(guidance)
     print_lines(lines, stderr=True)

@@ -8,7 +8,7 @@ injects the simulated GitHub as `args.seams` (keyword arguments for each face).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from wizard.settings import Settings
 
 EXIT_USAGE = 2
-SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify", "destroy")
+SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify", "destroy", "explain")
 GITHUB_SOURCE = "simulated GitHub of the sandbox (no token needed)"
 
 
@@ -39,10 +39,21 @@ def add_sandbox_arguments(parser: argparse.ArgumentParser, *, top: bool) -> None
         help="in the sandbox, be an IAM user lacking this permission (e.g. iam:CreateRole) to "
         "see a failure and its guidance; implies --sandbox",
     )
+    group.add_argument(
+        "--scenario",
+        choices=("wizard", "guide", "sub-mismatch"),
+        default="wizard" if top else argparse.SUPPRESS,
+        help="the sandbox's starting state: the wizard's setup (default); 'guide', the setup "
+        "the guide followed literally leaves (MUTABLE repository, repo:OWNER/REPO:* trust, "
+        "thumbprint); 'sub-mismatch', a workflow run the role refuses; implies --sandbox",
+    )
 
 
 def wants_sandbox(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "sandbox", False) or getattr(args, "sandbox_fail", ""))
+    scenario = getattr(args, "scenario", "wizard") or "wizard"
+    return bool(
+        getattr(args, "sandbox", False) or getattr(args, "sandbox_fail", "") or scenario != "wizard"
+    )
 
 
 def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
@@ -62,11 +73,12 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
             # On stdout with the rest, unless stdout is for a JSON document.
             to_stderr = bool(getattr(args, "json", False))
             print_lines(box.banner(), stderr=to_stderr)
-            if args.command in ("doctor", "verify"):
-                seed(box, settings, stderr=to_stderr)
-            elif args.command == "destroy" or (args.command is None and args.undo):
+            scenario = str(getattr(args, "scenario", "wizard") or "wizard")
+            if args.command == "destroy" or (args.command is None and args.undo):
                 # Recorded as `apply` records it: destroy removes what the record names.
                 seed(box, settings, stderr=to_stderr, remember_in=box.config_path)
+            elif args.command in ("doctor", "verify", "explain") or scenario != "wizard":
+                args.sandbox_run = seed(box, settings, stderr=to_stderr, scenario=scenario)
             code = dispatch()
             if code == 0 and _ran_workflow(args):
                 code = show_verification(args)
@@ -124,17 +136,35 @@ def show_verification(args: argparse.Namespace) -> int:
 
 
 def seed(
-    box: Sandbox, settings: Settings, *, stderr: bool = False, remember_in: Path | None = None
-) -> None:
-    """`doctor`, `verify` and `destroy` need something to look at: do the six steps first,
-    quietly (and, for `destroy`, remember them in `remember_in` as `apply` would)."""
+    box: Sandbox,
+    settings: Settings,
+    *,
+    stderr: bool = False,
+    scenario: str = "wizard",
+    remember_in: Path | None = None,
+) -> int | None:
+    """Put the sandbox in the scenario's state (wizard/sandbox/scenarios.py): `doctor`,
+    `verify`, `destroy`, `explain --run` and the Doctor screen need something to look at (and,
+    for `destroy`, the steps are remembered in `remember_in` as `apply` would). Returns the id
+    of the failed run the scenario left, if any."""
     from wizard.cli.common import print_lines
-    from wizard.github_session import attach_github
-    from wizard.render.plan_text import result_line
-    from wizard.runner import apply_run, plan_steps
-    from wizard.steps import all_steps
-    from wizard.steps.base import StepContext
+    from wizard.sandbox.scenarios import MISMATCH_REF, failing_run, guide_settings
 
+    if scenario == "guide":
+        head = "SANDBOX · scenario guide: the steps as the guide, followed literally, does them:"
+        print_lines([head], stderr=stderr)
+        print_lines(_apply_steps(box, guide_settings(settings), range(1, 7)), stderr=stderr)
+        return None
+    if scenario == "sub-mismatch":
+        head = (
+            "SANDBOX · scenario sub-mismatch: the wizard's steps 1–5 (the role trusts the "
+            f"default branch), then a workflow run on branch {MISMATCH_REF!r}:"
+        )
+        print_lines([head], stderr=stderr)
+        print_lines(_apply_steps(box, settings, range(1, 6)), stderr=stderr)
+        seeded = failing_run(box, settings)
+        print_lines(seeded.lines, stderr=stderr)
+        return seeded.run_id
     print_lines(
         [
             "SANDBOX · doing steps 1–6 first (as `apply --sandbox --yes` would), so there is "
@@ -142,7 +172,21 @@ def seed(
         ],
         stderr=stderr,
     )
-    steps = list(all_steps())
+    print_lines(_apply_steps(box, settings, range(1, 7), remember_in), stderr=stderr)
+    return None
+
+
+def _apply_steps(
+    box: Sandbox, settings: Settings, numbers: Iterable[int], remember_in: Path | None = None
+) -> list[str]:
+    from wizard.github_session import attach_github
+    from wizard.render.plan_text import result_line
+    from wizard.runner import apply_run, plan_steps
+    from wizard.steps import all_steps
+    from wizard.steps.base import StepContext
+
+    wanted = set(numbers)
+    steps = [step for step in all_steps() if step.number in wanted]
     ctx = StepContext(settings=settings, aws=box.aws(settings.region))
     attach_github(ctx, steps, required=True, github=box.github)
     run = plan_steps(ctx, steps)
@@ -157,4 +201,4 @@ def seed(
     failed = run.failed
     if failed is not None:
         lines.append(f"  ✗ Step {failed.step} · {failed.title}: {failed.error.splitlines()[0]}")
-    print_lines(lines, stderr=stderr)
+    return lines

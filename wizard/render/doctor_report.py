@@ -19,6 +19,7 @@ from wizard.doctor import (
     Simulation,
     Status,
 )
+from wizard.inert import inert
 
 Report: TypeAlias = SetupReport | ScanReport | Simulation | LiveView
 
@@ -174,11 +175,14 @@ def live_lines(view: LiveView) -> list[str]:
 
 
 def report_lines(report: Report) -> list[str]:
-    """Any doctor report as the lines both the CLI and the Doctor screen show."""
+    """Any doctor report as the lines both the CLI and the Doctor screen show; inert, as their
+    text comes from AWS and GitHub."""
     if isinstance(report, SetupReport):
-        return setup_lines(report)
-    if isinstance(report, ScanReport):
-        return scan_lines(report)
-    if isinstance(report, Simulation):
-        return simulation_lines(report)
-    return live_lines(report)
+        lines = setup_lines(report)
+    elif isinstance(report, ScanReport):
+        lines = scan_lines(report)
+    elif isinstance(report, Simulation):
+        lines = simulation_lines(report)
+    else:
+        lines = live_lines(report)
+    return [inert(line) for line in lines]

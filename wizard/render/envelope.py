@@ -31,6 +31,7 @@ KINDS: Mapping[str, str] = {
     "doctor-scan": "doctor --scan: every role a GitHub issuer can assume, with findings",
     "doctor-claim": "doctor --claim (or --repo/--branch/...): whether the job may assume the role",
     "explain": "explain: the guidance for an error text (and the live view with --live)",
+    "explain-run": "explain --run: a failed workflow run, each failed job with its guidance",
     "verify": "verify: the pushed images, both tags and whether they share a digest",
     "export": "export: the CloudFormation or Terraform text, where it was written, WIDE markers",
     "destroy": "destroy: the removal plans, the results of the calls sent, what was kept and why",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wizard.inert import inert
 from wizard.plan import Action, Severity
 from wizard.render.plan_text import NOTE_MARK, SYMBOL, guidance_lines
-from wizard.render.printable import printable
 from wizard.steps.push_policy import ROLE_MISSING_NOTE
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def plan_lines(run: ManifestRun) -> list[str]:
         s = outcome.entry.settings
         head = f"  {STATE_MARK[str(outcome.state)]} {s.github_repo} -> {s.ecr_repository}"
         if outcome.failure is not None:
-            lines.append(f"{head}: cannot be planned: {printable(outcome.failure.error)}")
+            lines.append(f"{head}: cannot be planned: {inert(outcome.failure.error)}")
             continue
         lines.append(f"{head} (role {s.role_name}): {_changes(outcome)}")
     # Step 4's "the role does not exist yet" is for a run of step 4 alone: here step 3 runs first.
@@ -88,7 +88,7 @@ def progress_line(event: Progress, done: int, total: int) -> str:
     """A line when one repository (or the provider) reaches a state worth telling."""
     what = event.key or "OIDC provider"
     step = f" (step {event.step})" if event.step and not event.final else ""
-    detail = f": {printable(event.detail)}" if event.detail else ""
+    detail = f": {inert(event.detail)}" if event.detail else ""
     return f"[{done}/{total}] {STATE_MARK[str(event.state)]} {event.state:<15} {what}{step}{detail}"
 
 
@@ -127,7 +127,7 @@ def failure_lines(run: ManifestRun, retry: str = RETRY_MANIFEST) -> list[str]:
         s = outcome.entry.settings
         lines.append(
             f"✗ {s.github_repo} -> {s.ecr_repository}: step {failure.step} · {failure.title} "
-            f"failed: {printable(failure.error)}"
+            f"failed: {inert(failure.error)}"
         )
         if id(failure) in reported:
             lines.append("  (the same failure as above: they share it)")

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from wizard.inert import inert
 from wizard.plan import Action, Change, Severity, StepPlan
 
 if TYPE_CHECKING:
@@ -84,4 +85,5 @@ def failure_lines(result: StepResult, retry: str = RETRY_CLI) -> list[str]:
         lines += guidance_lines(guidance)
     if retry:
         lines.append(f"  {retry}")
-    return lines
+    # The error can quote a log, AWS or GitHub: nothing in it may drive a terminal.
+    return [inert(line) for line in lines]

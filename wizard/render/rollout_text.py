@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wizard.inert import inert
 from wizard.render.plan_text import NOTE_MARK, SYMBOL, guidance_lines
-from wizard.render.printable import printable
 
 if TYPE_CHECKING:
     from wizard.rollout.follow import InstanceProgress, OperationProgress, RolloutResult
@@ -41,7 +41,7 @@ def plan_lines(plan: RolloutPlan) -> list[str]:
         mark = INSTANCE_MARK.get(change.action, "?")
         lines.append(
             f"  {mark} {change.action:<9} instance {change.account} {change.region}: "
-            f"{printable(change.why)}"
+            f"{inert(change.why)}"
         )
     for note in plan.notes:
         lines.append(f"  {NOTE_MARK[note.severity]:>2} {note.severity}: {note.text}")
@@ -63,7 +63,7 @@ def summary_line(plan: RolloutPlan) -> str:
 
 def instance_line(instance: InstanceProgress) -> str:
     mark = STATUS_MARK.get(instance.status, "?")
-    reason = f": {printable(instance.reason)}" if instance.reason else ""
+    reason = f": {inert(instance.reason)}" if instance.reason else ""
     return f"    {mark} {instance.status:<9} {instance.account} {instance.region}{reason}"
 
 
@@ -92,14 +92,14 @@ def result_lines(result: RolloutResult) -> list[str]:
     lines: list[str] = []
     for failure in result.failures:
         lines.append(
-            f"✗ instance {failure.account} {failure.region} failed: {printable(failure.reason)}"
+            f"✗ instance {failure.account} {failure.region} failed: {inert(failure.reason)}"
         )
         if not failure.guidance:
             lines.append("  This reason is not in the troubleshooting catalogue.")
         for guidance in failure.guidance:
             lines += guidance_lines(guidance)
     if result.error:
-        lines.append(f"✗ {printable(result.error)}")
+        lines.append(f"✗ {inert(result.error)}")
         for guidance in result.error_guidance:
             lines += guidance_lines(guidance)
     if result.still_running:

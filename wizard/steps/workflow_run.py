@@ -9,7 +9,6 @@ troubleshooting catalogue.
 from __future__ import annotations
 
 import json
-import re
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -20,6 +19,7 @@ from typing import Any
 from wizard.claims import Verdict, build_sub, evaluate, glob_match
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.policies import audience, registry_host, subject_prefix, trust_policy
+from wizard.run_logs import explain_job, log_tail
 from wizard.settings import Settings
 from wizard.steps.base import Status, Step, StepContext, StepResult
 from wizard.workflow import (
@@ -35,8 +35,6 @@ from wizard.workflow import (
 
 # Runs created this long before GitHub's dispatch time still count: GitHub's clocks differ.
 CLOCK_SLACK_SECONDS = 120.0
-LOG_TAIL_CHARS = 100_000
-_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -128,11 +126,6 @@ def progress_from(run: Mapping[str, Any], jobs: list[dict[str, Any]]) -> RunProg
 
 def _timestamp(value: str) -> float:
     return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-
-
-def log_tail(log: str, lines: int = 15) -> str:
-    text = _TIMESTAMP.sub("", log)
-    return "\n".join(text.rstrip().splitlines()[-lines:])
 
 
 class RunNotFound(Exception):
@@ -569,21 +562,23 @@ class WorkflowRunStep(Step[WorkflowState]):
         s = ctx.settings
         failed = [j for j in progress.jobs if j.conclusion not in ("success", "skipped", "")]
         parts = [f"The run ended {progress.conclusion}: {progress.html_url}"]
-        logs: list[str] = []
+        values = _values(ctx, ref)
+        guidance: list[Any] = []
         for job in failed:
             where = f" at step {job.failed_step!r}" if job.failed_step else ""
             parts.append(f"Job {job.name!r} {job.conclusion}{where}.")
             try:
-                log = ctx.github.job_logs(s.owner, s.repo_name, job.job_id)
+                log: str | None = ctx.github.job_logs(s.owner, s.repo_name, job.job_id)
             except Exception as exc:  # the log is a help, not a must: report and go on
                 parts.append(f"(Its log could not be read: {exc})")
                 continue
-            log = log[-LOG_TAIL_CHARS:]
-            logs.append(log)
-            tail = log_tail(log)
+            tail = log_tail(log or "")
             if tail:
                 parts.append("Last lines of its log:\n" + tail)
-        guidance = _classify("\n".join(logs), ctx, ref) if logs else []
+            raw = {"id": job.job_id, "name": job.name, "conclusion": job.conclusion}
+            for found in explain_job(raw, log, values).guidance:
+                if all(found.case != g.case for g in guidance):
+                    guidance.append(found)
         return self._result(
             ctx, start, Status.FAILED, outputs=outputs, error="\n".join(parts), guidance=guidance
         )
@@ -615,19 +610,14 @@ def _same_workflow(run: Mapping[str, Any], workflow_file: str) -> bool:
     return not path or path.split("@")[0].endswith("/" + workflow_file)
 
 
-def _classify(log: str, ctx: StepContext, ref: str) -> list[Any]:
-    """The catalogue's guidance for a failed run's log; [] if the catalogue is unavailable."""
-    try:
-        from wizard.troubleshoot import classify
-    except ImportError:
-        return []
+def _values(ctx: StepContext, ref: str) -> dict[str, str]:
+    """The run's own facts, so the catalogue's commands are runnable as printed."""
     try:
         from wizard.steps.base import user_values
 
         values: dict[str, str] = user_values(ctx)
     except Exception:  # values only fill in commands; guidance without them still helps
         values = {"github_repo": ctx.settings.github_repo, "region": ctx.region}
-    # The run's own facts make the catalogue's commands runnable as printed.
     values["workflow"] = ctx.settings.workflow_file
     values["ref"] = ref
-    return list(classify(log, values))
+    return values

@@ -9,6 +9,16 @@ render `Guidance`.
 from __future__ import annotations
 
 from wizard.troubleshoot.catalogue import CASES, Case
-from wizard.troubleshoot.guidance import Guidance, classify, explain_text
+from wizard.troubleshoot.guidance import Guidance, classify, explain_text, guidance_text
+from wizard.troubleshoot.ranking import RankedCause, with_facts
 
-__all__ = ["CASES", "Case", "Guidance", "classify", "explain_text"]
+__all__ = [
+    "CASES",
+    "Case",
+    "Guidance",
+    "RankedCause",
+    "classify",
+    "explain_text",
+    "guidance_text",
+    "with_facts",
+]

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 import shlex
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from wizard.iam.issuer import GITHUB_COM_NAME
+from wizard.inert import inert
 from wizard.troubleshoot.catalogue import _PERMISSION, CASES, Case
+from wizard.troubleshoot.ranking import IN_MESSAGE, RankedCause, hint_pattern, in_message, order
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,16 @@ class Guidance:
     fix: str
     commands: tuple[str, ...]
     missing_permission: str | None = None
+    # The known causes, most likely first, each with the check that tells it apart.
+    causes: tuple[RankedCause, ...] = ()
+    source: str = ""
+    link: str = ""
+
+    @property
+    def verified(self) -> RankedCause | None:
+        """The cause live facts verified, if any (it is then first)."""
+        first = self.causes[0] if self.causes else None
+        return first if first is not None and first.status == "verified" else None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -34,6 +46,10 @@ class Guidance:
             "fix": self.fix,
             "commands": list(self.commands),
             "missing_permission": self.missing_permission,
+            "causes": [c.to_json() for c in self.causes],
+            "verified": self.verified.key if self.verified else None,
+            "source": self.source,
+            "link": self.link,
         }
 
 
@@ -44,6 +60,12 @@ def _compile(case: Case) -> tuple[tuple[re.Pattern[str], ...], ...]:
 _COMPILED: dict[str, tuple[tuple[re.Pattern[str], ...], ...]] = {
     case.id: _compile(case) for case in CASES
 }
+# Hints compile here too: a pattern that cannot compile fails at import, in every test, never
+# in the middle of an explanation.
+for _case in CASES:
+    for _cause in _case.causes:
+        if _cause.hint:
+            hint_pattern(_cause.hint)
 _PERMISSION_RE = re.compile(r"not authorized to perform:?\s{1,5}(" + _PERMISSION + ")", re.I)
 
 
@@ -87,8 +109,74 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def _haystack(source: BaseException | str) -> str:
     if isinstance(source, BaseException):
-        return "\n".join(part for exc in _chain(source) for part in _exception_text(exc))
-    return source if isinstance(source, str) else _safe_str(source)
+        text = "\n".join(part for exc in _chain(source) for part in _exception_text(exc))
+    else:
+        text = source if isinstance(source, str) else _safe_str(source)
+    return focus(inert(text))
+
+
+# A pasted log can be megabytes long. Past FOCUS_CHARS only the lines that read like an error,
+# and the end of the log (where a failed step stops), are matched: the answer stays the same and
+# the time stays bounded.
+FOCUS_CHARS = 200_000
+_TAIL_CHARS = 100_000
+_MAX_LINE = 2_000
+# Words that mark a line worth matching; found with str.find on a lower-cased copy, which stays
+# fast on megabytes where a regular expression per line does not.
+_ERROR_WORDS = (
+    "error",
+    "denied",
+    "fail",
+    "not authorized",
+    "not authorised",
+    "invalid",
+    "unable",
+    "could not",
+    "couldn't",
+    "cannot",
+    "exception",
+    "expired",
+    "unknown",
+    "forbidden",
+    "not found",
+    "refus",
+    "missing",
+    "exceeded",
+    "unauthori",
+    "no basic auth",
+    "required",
+    "must ",
+    "limit",
+    "throttl",
+    "timeout",
+    "timed out",
+    "not supplied",
+    "bad request",
+)
+_MAX_FOCUS_LINES = 5_000
+
+
+def focus(text: str) -> str:
+    """`text` itself when short; otherwise its error-looking lines (each cut to a bounded
+    length, at most _MAX_FOCUS_LINES of them) followed by its tail."""
+    if len(text) <= FOCUS_CHARS:
+        return text
+    head, tail = text[:-_TAIL_CHARS], text[-_TAIL_CHARS:]
+    lowered = head.lower()
+    starts: set[int] = set()
+    for word in _ERROR_WORDS:
+        at = lowered.find(word)
+        while at != -1 and len(starts) < _MAX_FOCUS_LINES * 4:
+            start = lowered.rfind("\n", 0, at) + 1
+            starts.add(start)
+            end = lowered.find("\n", at)
+            at = -1 if end == -1 else lowered.find(word, end)
+    kept = []
+    for start in sorted(starts)[-_MAX_FOCUS_LINES:]:
+        end = head.find("\n", start, start + _MAX_LINE)
+        kept.append(head[start : end if end != -1 else start + _MAX_LINE])
+    picked = "\n".join(kept)[-FOCUS_CHARS:]
+    return picked + "\n" + tail
 
 
 def _matches(case: Case, text: str) -> bool:
@@ -111,7 +199,7 @@ _FACT_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
             ("partition", "region", "account_id", "ecr_repository"),
         ),
         (
-            r"(\d{12})\.dkr\.ecr\.([a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?",
+            r"((\d{12})\.dkr\.ecr\.([a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?)",
             ("registry", "account_id", "region"),
         ),
         (r"repository with name '([^'\s]{1,256})'", ("ecr_repository",)),
@@ -201,7 +289,9 @@ _PLACEHOLDERS: dict[str, str] = {
 
 def _known_values(values: Mapping[str, str] | None, text: str) -> dict[str, str]:
     """The caller's values, completed by what the message says; the caller's always win."""
-    known = {k: v.strip() for k, v in (values or {}).items() if isinstance(v, str) and v.strip()}
+    known = {
+        k: inert(v).strip() for k, v in (values or {}).items() if isinstance(v, str) and v.strip()
+    }
     if "role_arn" in known:
         _from_role_arn(known)
     for key, value in _facts(text).items():
@@ -237,6 +327,7 @@ def _fields(known: Mapping[str, str], quote: Callable[[str], str]) -> dict[str, 
         ),
         # The provider of the chosen GitHub issuer (github.com unless the caller says another).
         provider_arn=f"arn:{partition}:iam::{account}:oidc-provider/{issuer}",
+        issuer=issuer,
         issuer_url=f"https://{issuer}",
         repository_arn=f"arn:{partition}:ecr:{region}:{account}:repository/{get('ecr_repository')}",
     )
@@ -260,11 +351,23 @@ def _plain(value: str) -> str:
     return value
 
 
-def _render(case: Case, known: dict[str, str], permission: str | None) -> Guidance:
+def _render(case: Case, known: dict[str, str], permission: str | None, text: str) -> Guidance:
     if permission and case.names_permission:
         known = {**known, "missing_permission": permission}
     prose = _fields(known, _plain)
     shell = _fields(known, _quote)
+    causes = order(
+        [
+            RankedCause(
+                key=cause.key,
+                text=cause.text.format_map(prose),
+                check=cause.check.format_map(prose),
+                fix=cause.fix.format_map(prose),
+                status=IN_MESSAGE if in_message(cause, text) else "",
+            )
+            for cause in case.causes
+        ]
+    )
     return Guidance(
         case=case.id,
         title=case.title.format_map(prose),
@@ -272,6 +375,9 @@ def _render(case: Case, known: dict[str, str], permission: str | None) -> Guidan
         fix=case.fix.format_map(prose),
         commands=tuple(command.format_map(shell) for command in case.commands),
         missing_permission=permission if case.names_permission else None,
+        causes=causes,
+        source=case.source,
+        link=case.link,
     )
 
 
@@ -292,14 +398,15 @@ def classify(
         return []
     known = _known_values(values, text)
     permission = _missing_permission(text)
-    return [_render(case, known, permission) for case in kept]
+    return [_render(case, known, permission, text) for case in kept]
 
 
 def _summary(source: BaseException | str) -> str:
     if isinstance(source, BaseException):
         text = f"{type(source).__name__}: {_safe_str(source)}"
     else:
-        text = source
+        text = source if isinstance(source, str) else _safe_str(source)
+    text = inert(text[:10_000])
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     if not line:
         return "(empty message)"
@@ -324,17 +431,52 @@ def _guidance_text(guidance: Guidance, number: str) -> list[str]:
         lines.append(f"   Missing permission: {guidance.missing_permission}")
     lines += _wrapped("Cause", guidance.cause)
     lines += _wrapped("Fix", guidance.fix)
+    if guidance.causes:
+        lines.append(
+            "   Known causes, most likely first (each with the check that tells it apart):"
+        )
+        for rank, cause in enumerate(guidance.causes, start=1):
+            lines += _cause_lines(rank, cause)
     if guidance.commands:
         lines.append("   Commands:")
         lines += [f"     $ {command}" for command in guidance.commands]
+    if guidance.link:
+        lines.append(f"   Established in: {guidance.link}")
     return lines
+
+
+def _cause_lines(number: int, cause: RankedCause) -> list[str]:
+    mark = f"[{cause.status}] " if cause.status else ""
+    lines = _indented(f"{number}. ", mark + cause.text, 5)
+    lines += _indented("Check: ", cause.check, 8)
+    if cause.evidence:
+        lines += _indented("Seen: ", cause.evidence, 8)
+    if cause.fix:
+        lines += _indented("Fix: ", cause.fix, 8)
+    return lines
+
+
+def _indented(label: str, text: str, indent: int) -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=100,
+        initial_indent=" " * indent + label,
+        subsequent_indent=" " * (indent + len(label)),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def explain_text(source: BaseException | str, values: Mapping[str, str] | None = None) -> str:
     """classify() rendered as plain text for a terminal or a log."""
-    found = classify(source, values)
+    return guidance_text(classify(source, values), source)
+
+
+def guidance_text(found: Sequence[Guidance], source: BaseException | str) -> str:
+    """Guidance already classified (and perhaps ranked by live facts) as plain text; what is
+    printed is always inert, whatever the message held."""
     if not found:
-        return (
+        return inert(
             f"Not recognised: {_summary(source)}\n"
             "This message is not in the troubleshooting catalogue. Run `ecr-oidc-wizard doctor` "
             "to check each step of the setup."
@@ -345,4 +487,4 @@ def explain_text(source: BaseException | str, values: Mapping[str, str] | None =
     for index, guidance in enumerate(found, start=1):
         number = f"{index}. " if len(found) > 1 else ""
         blocks.append("\n".join(_guidance_text(guidance, number)))
-    return "\n\n".join(blocks)
+    return inert("\n\n".join(blocks))
