@@ -27,6 +27,15 @@ class ProviderState:
         return bool(self.arn)
 
 
+def provider_arns(ctx: StepContext) -> list[str]:
+    """Every OIDC provider of the account, listed once per run (step 3 asks too)."""
+    listed = ctx.read_once(
+        "oidc-providers",
+        lambda: ctx.aws.iam.list_open_id_connect_providers()["OpenIDConnectProviderList"],
+    )
+    return [str(entry.get("Arn", "")) for entry in listed]
+
+
 class OidcProviderStep(Step[ProviderState]):
     number = 2
     key = "oidc-provider"
@@ -44,8 +53,7 @@ class OidcProviderStep(Step[ProviderState]):
     def inspect(self, ctx: StepContext) -> ProviderState:
         iam = ctx.aws.iam
         suffix = f":oidc-provider/{ISSUER}"
-        for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
-            arn = entry.get("Arn", "")
+        for arn in provider_arns(ctx):
             if not arn.endswith(suffix):
                 continue
             # The API returns the URL without its scheme; the ARN already names the host.
