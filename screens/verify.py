@@ -66,6 +66,7 @@ class VerifyScreen(Screen[None]):
                 yield Static("… Reading the images (read-only).", id="verify-result")
                 helm = Static("", id="helm")
                 helm.border_title = "Helm values (^l copies)"
+                helm.display = False  # shown once there are values to copy
                 yield helm
         yield Footer()
 
@@ -74,8 +75,9 @@ class VerifyScreen(Screen[None]):
         self.action_verify()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing pushed: no Helm values, so no key for copying them either.
         if action == "copy_helm":
-            return True if self.helm else None
+            return bool(self.helm)
         return True
 
     def action_verify(self) -> None:
@@ -87,7 +89,7 @@ class VerifyScreen(Screen[None]):
         from wizard.verify import (
             LATEST,
             helm_values,
-            read_images,
+            read_pushed,
             repository_uri,
             verification,
             verification_text,
@@ -105,7 +107,7 @@ class VerifyScreen(Screen[None]):
         aws = self.session.aws()
         try:
             identity = aws.identity()
-            images = read_images(aws.ecr_public if s.public else aws.ecr, s.ecr_repository)
+            images = read_pushed(aws.ecr_public if s.public else aws.ecr, s.ecr_repository)
         except Exception as exc:  # shown with the catalogue's guidance
             from wizard.troubleshoot import classify
 
@@ -132,7 +134,9 @@ class VerifyScreen(Screen[None]):
     def on_verify_screen_verified(self, message: Verified) -> None:
         self.query_one("#verify-result", Static).update(styled_lines(message.lines))
         self.helm = message.helm.strip()
-        self.query_one("#helm", Static).update(self.helm or "No image with both tags yet.")
+        helm = self.query_one("#helm", Static)
+        helm.update(self.helm)
+        helm.display = bool(self.helm)
         self.refresh_bindings()
 
     def action_copy_helm(self) -> None:

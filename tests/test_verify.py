@@ -113,7 +113,7 @@ def test_empty_repository_says_run_the_workflow(
     moto: MotoServer, aws: Aws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert verify_command(settings(moto), aws=aws) == 1
-    assert "none yet" in capsys.readouterr().out
+    assert "Nothing pushed yet" in capsys.readouterr().out
 
 
 def test_missing_repository_is_a_failure_with_guidance(
