@@ -10,7 +10,11 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from textual import work
+
+from screens.choice import Choice, ChoiceScreen
 from screens.confirm import ConfirmScreen
+from screens.session import STEP_NUMBERS, StepState
 from screens.step_base import Field, StepCancelled, StepScreen
 from screens.step_github import GitHubStepScreen
 from screens.widgets.plan_view import styled_lines
@@ -47,6 +51,11 @@ class WorkflowRunScreen(GitHubStepScreen):
             super().__init__()
             self.planned = planned
             self.problems = problems
+
+    class PrerequisitesChecked(Message):
+        def __init__(self, missing: list[Any]) -> None:
+            super().__init__()
+            self.missing = missing
 
     def __init__(self, step: Any) -> None:
         super().__init__(step)
@@ -136,6 +145,71 @@ class WorkflowRunScreen(GitHubStepScreen):
         )
         self.workflow_planned = None
         self.refresh_bindings()
+
+    # --- steps 1-5 before the run ---------------------------------------------------------
+
+    def action_apply(self) -> None:
+        """The run uses everything steps 1-5 set up: unless they are all done in this
+        session, find out (read-only) which are not, and say so before anything is sent."""
+        earlier = [n for n in STEP_NUMBERS if n < self.number]
+        if self.check_action("apply", ()) is not True or all(
+            self.session.states.get(n) is StepState.DONE for n in earlier
+        ):
+            super().action_apply()
+            return
+        self.busy = "check"
+        self.set_status("… Checking that steps 1–5 are done (read-only).", "$accent")
+        self._sync()
+        self.prerequisites_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prerequisites")
+    def prerequisites_worker(self) -> None:
+        from wizard.prerequisites import missing_before
+
+        earlier = [s for n, s in sorted(self.wizard.steps.items()) if n < self.number]
+        try:
+            missing = missing_before(self.session.context(), self.number, earlier)
+        except Exception as exc:  # shown as a step that could not be checked
+            from wizard.prerequisites import Missing
+
+            missing = [Missing(0, "steps 1–5", f"could not be checked: {exc}")]
+        self.post_message(self.PrerequisitesChecked(missing))
+
+    def on_workflow_run_screen_prerequisites_checked(self, message: PrerequisitesChecked) -> None:
+        from wizard.prerequisites import missing_lines, numbers_text
+
+        self.busy = ""
+        missing = [m for m in message.missing if m.number]
+        for n in STEP_NUMBERS:
+            if n < self.number and n not in {m.number for m in message.missing}:
+                self.session.states[n] = StepState.DONE
+        self.set_state(self.session.states[self.number])
+        self._sync()
+        if not message.missing:
+            super().action_apply()
+            return
+        first = missing[0].number if missing else 1
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Step {self.number} · {self.step.title}",
+                missing_lines(message.missing, self.number),
+                f"Run {numbers_text([m.number for m in missing]) or 'them'} first, or go on "
+                "with the run anyway?",
+                [
+                    Choice("run", "r", f"Run them first (opens step {first})"),
+                    Choice("go", "g", f"Go on with step {self.number}"),
+                ],
+            ),
+            lambda answer: self._prerequisites_answered(answer or "", first),
+        )
+
+    def _prerequisites_answered(self, answer: str, first: int) -> None:
+        if answer == "run":
+            self.wizard.open_target(str(first))
+        elif answer == "go":
+            super().action_apply()
+        else:
+            self.set_status("Not applied: nothing was sent.", "$text-muted")
 
     def progress_callback(self) -> Any:
         from wizard.steps.workflow_run import RunProgress, progress_text

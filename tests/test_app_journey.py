@@ -3,8 +3,26 @@ verification before anything exists, the closing summary, the AWS session picked
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from screens.app import WizardApp
+from screens.choice import ChoiceScreen
+from screens.confirm import ConfirmScreen
+from screens.session import Session
 from screens.verify import VerifyScreen
-from tests.test_app_support import FakeAws, FakeError, fake_app, settle, text_of
+from tests.conftest import MotoServer
+from tests.fake_github import FakeGitHub, isolated_fake
+from tests.test_app_support import (
+    FakeAws,
+    FakeError,
+    demo_settings,
+    fake_app,
+    settle,
+    text_of,
+)
 
 
 def _footer_keys(app: object) -> list[str]:
@@ -39,3 +57,49 @@ async def test_verification_of_an_empty_repository_says_nothing_pushed_yet() -> 
         await settle(pilot)
         assert "Nothing pushed yet" in text_of(app, "#verify-result")
         assert app.screen.check_action("copy_helm", ()) is False
+
+
+@pytest.fixture
+def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    with isolated_fake(monkeypatch, token="ghp_journey_token", repos=["octo-org/app"]) as server:
+        yield server
+
+
+def _step_6_app(moto: MotoServer, github: FakeGitHub, workdir: Path) -> WizardApp:
+    from wizard.github_api import GitHub
+    from wizard.workflow import render_workflow, workflow_spec
+
+    settings = demo_settings(
+        endpoint_url=moto.url, github_api_url=github.url, run_poll_seconds=0.05
+    )
+    text = render_workflow(workflow_spec(settings))
+    github.put_file("octo-org/app", f".github/workflows/{settings.workflow_file}", text)
+    session = Session(settings, github=GitHub(github.token, github.url), token_source="test token")
+    return WizardApp(session, start="6", blink=False)
+
+
+async def test_step_6_before_steps_1_to_5_names_them_and_offers_both_ways(
+    moto: MotoServer, github: FakeGitHub, workdir: Path
+) -> None:
+    app = _step_6_app(moto, github, workdir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen), text_of(app, "#status")
+        shown = text_of(app, "#choice-lines")
+        assert "Steps 1, 2, 3, 4 and 5 are not done yet" in shown
+        assert "Create ECR Repository" in shown
+        # Going on anyway leads to the usual confirmation of step 6's own plan.
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        # Running them first opens the first missing step.
+        await pilot.press("r")
+        await settle(pilot)
+        assert getattr(app.screen, "number", None) == 1
+        assert not github.repos["octo-org/app"].runs
