@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
-
-from textual import work
 
 from screens.choice import Choice, ChoiceScreen
 from screens.confirm import ConfirmScreen
