@@ -73,6 +73,7 @@ class ChoiceScreen(ModalScreen[str]):
         self.lines = list(lines)
         self.question = question
         self.choices = list(choices)
+        self._first: Button | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choice-box") as box:
@@ -84,18 +85,21 @@ class ChoiceScreen(ModalScreen[str]):
                 with Horizontal(id="choice-buttons"):
                     yield Button("Back (esc)", id="choice-")
                     for n, choice in enumerate(self.choices):
-                        yield Button(
+                        button = Button(
                             f"{choice.label} ({choice.key})",
                             id=f"choice-{choice.answer}",
                             variant="primary" if n == 0 else "default",
                         )
+                        if n == 0:
+                            self._first = button
+                        yield button
 
     def on_mount(self) -> None:
         for choice in self.choices:
             self._bindings.bind(choice.key, f"answer({choice.answer!r})", choice.label)
         self.refresh_bindings()
-        if self.choices:
-            self.query_one(f"#choice-{self.choices[0].answer}", Button).focus()
+        if self._first is not None:
+            self._first.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(str(event.button.id or "choice-").removeprefix("choice-"))

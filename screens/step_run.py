@@ -40,10 +40,18 @@ class WorkflowRunScreen(GitHubStepScreen):
     )
 
     class RunUpdate(Message):
-        def __init__(self, generation: int, text: str) -> None:
+        def __init__(self, generation: int, text: str, run_id: int = 0, done: bool = False) -> None:
             super().__init__()
             self.generation = generation
             self.text = text
+            self.run_id = run_id
+            self.done = done
+
+    class RunCancelAnswered(Message):
+        def __init__(self, text: str, failed: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.failed = failed
 
     class WorkflowFilePlanned(Message):
         def __init__(self, planned: Any, problems: list[str]) -> None:
@@ -59,6 +67,9 @@ class WorkflowRunScreen(GitHubStepScreen):
     def __init__(self, step: Any) -> None:
         super().__init__(step)
         self.workflow_planned: Any = None
+        # The run being followed (0: none) and whether it had finished at the last update.
+        self.followed_run = 0
+        self.followed_done = False
 
     def compose_extra(self) -> ComposeResult:
         yield from super().compose_extra()
@@ -220,9 +231,62 @@ class WorkflowRunScreen(GitHubStepScreen):
             # Following a run is a loop of polls: cancel stops watching, the run goes on.
             if cancel.is_set():
                 raise StepCancelled
-            self.post_message(self.RunUpdate(generation, progress_text(progress)))
+            self.post_message(
+                self.RunUpdate(generation, progress_text(progress), progress.run_id, progress.done)
+            )
 
         return on_progress
 
     def on_workflow_run_screen_run_update(self, message: RunUpdate) -> None:
+        self.followed_run = message.run_id
+        self.followed_done = message.done
         self.query_one("#run-view", Static).update(styled_lines(message.text.splitlines()))
+
+    # --- stopping a followed run -----------------------------------------------------------
+
+    def on_step_screen_cancelled(self, message: StepScreen.Cancelled) -> None:
+        """esc while a run is followed stops the following here, not the run: say so, and
+        offer to cancel it on GitHub."""
+        run_id, done = self.followed_run, self.followed_done
+        current = message.generation == self._generation
+        super().on_step_screen_cancelled(message)
+        if not current or not run_id or done:
+            return
+        self._notice = f"Stopped following run {run_id} here; the run continues on GitHub."
+        self.set_status(self._notice, "$warning")
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Run {run_id} continues on GitHub",
+                [
+                    f"Stopped following run {run_id} here. The run itself continues on "
+                    "GitHub: it still builds and pushes the image unless it is cancelled there.",
+                ],
+                "Cancel the run on GitHub too?",
+                [
+                    Choice("cancel", "c", "Cancel it on GitHub"),
+                    Choice("keep", "k", "Let it run"),
+                ],
+            ),
+            lambda answer: self._cancel_on_github(run_id) if answer == "cancel" else None,
+        )
+
+    def _cancel_on_github(self, run_id: int) -> None:
+        self.set_status(f"… Asking GitHub to cancel run {run_id}.", "$accent")
+        self.cancel_run_worker(run_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cancel-run")
+    def cancel_run_worker(self, run_id: int) -> None:
+        s = self.session.settings
+        try:
+            said = str(self.session.github.cancel_run(s.owner, s.repo_name, run_id))
+        except Exception as exc:  # GitHubError says why and which permission is missing
+            self.post_message(
+                self.RunCancelAnswered(f"✗ Run {run_id} was not cancelled: {exc}", True)
+            )
+            return
+        self.post_message(self.RunCancelAnswered(said, False))
+
+    def on_workflow_run_screen_run_cancel_answered(self, message: RunCancelAnswered) -> None:
+        self._notice = message.text
+        self.set_status(message.text, "$error" if message.failed else "$warning")
+        self.notify(message.text, severity="error" if message.failed else "information")

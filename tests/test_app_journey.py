@@ -11,7 +11,7 @@ import pytest
 from screens.app import WizardApp
 from screens.choice import ChoiceScreen
 from screens.confirm import ConfirmScreen
-from screens.session import Session
+from screens.session import Session, StepState
 from screens.verify import VerifyScreen
 from tests.conftest import MotoServer
 from tests.fake_github import FakeGitHub, isolated_fake
@@ -65,12 +65,14 @@ def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
         yield server
 
 
-def _step_6_app(moto: MotoServer, github: FakeGitHub, workdir: Path) -> WizardApp:
+def _step_6_app(
+    moto: MotoServer, github: FakeGitHub, workdir: Path, run_poll_seconds: float = 0.05
+) -> WizardApp:
     from wizard.github_api import GitHub
     from wizard.workflow import render_workflow, workflow_spec
 
     settings = demo_settings(
-        endpoint_url=moto.url, github_api_url=github.url, run_poll_seconds=0.05
+        endpoint_url=moto.url, github_api_url=github.url, run_poll_seconds=run_poll_seconds
     )
     text = render_workflow(workflow_spec(settings))
     github.put_file("octo-org/app", f".github/workflows/{settings.workflow_file}", text)
@@ -103,3 +105,32 @@ async def test_step_6_before_steps_1_to_5_names_them_and_offers_both_ways(
         await settle(pilot)
         assert getattr(app.screen, "number", None) == 1
         assert not github.repos["octo-org/app"].runs
+
+
+async def test_stopping_a_followed_run_says_it_continues_and_cancels_it_on_github(
+    moto: MotoServer, github: FakeGitHub, workdir: Path
+) -> None:
+    app = _step_6_app(moto, github, workdir, run_poll_seconds=0.5)
+    app.session.states.update(dict.fromkeys(range(1, 6), StepState.DONE))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+g", "y")
+        screen = app.screen
+        for _ in range(200):  # until the run is being followed
+            await pilot.pause(0.02)
+            if getattr(screen, "followed_run", 0):
+                break
+        assert screen.followed_run, text_of(app, "#status")
+        await pilot.press("escape")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, ChoiceScreen):
+                break
+        assert isinstance(app.screen, ChoiceScreen)
+        assert "continues on GitHub" in text_of(app, "#choice-lines")
+        await pilot.press("c")
+        await settle(pilot)
+        run = github.repos["octo-org/app"].runs[0]
+        assert run.conclusion_when_done == "cancelled"
+        assert any(p.endswith(f"/actions/runs/{run.id}/cancel") for p in github.paths("POST"))
+        assert "cancelling run" in text_of(app, "#status")
