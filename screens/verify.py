@@ -29,6 +29,7 @@ class VerifyScreen(Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+r", "verify", "Check again", priority=True),
         Binding("ctrl+l", "copy_helm", "Copy Helm values", priority=True),
+        Binding("ctrl+n", "summary", "Summary", priority=True),
     ]
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("verify", "Check the images again", "^r"),
@@ -144,6 +145,9 @@ class VerifyScreen(Screen[None]):
             self.app.copy_to_clipboard(self.helm + "\n")
             self.notify("Copied the Helm values to the clipboard.")
 
+    def action_summary(self) -> None:
+        cast("WizardApp", self.app).open_target("summary")
+
     def on_step_navigator_selected(self, message: StepNavigator.Selected) -> None:
         cast("WizardHost", self.app).open_target(message.target)
 
@@ -157,5 +161,10 @@ class VerifyScreen(Screen[None]):
                     "VERSION-YYYYMMDD-SHA tag and `latest`, and gives the Helm values for each.",
                 )
             ],
-            [("^r", "check again"), ("^l", "copy the Helm values"), ("^p", "command palette")],
+            [
+                ("^r", "check again"),
+                ("^l", "copy the Helm values"),
+                ("^n", "the summary: what exists, how to undo it, what next"),
+                ("^p", "command palette"),
+            ],
         )

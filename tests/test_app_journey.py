@@ -134,3 +134,31 @@ async def test_stopping_a_followed_run_says_it_continues_and_cancels_it_on_githu
         assert run.conclusion_when_done == "cancelled"
         assert any(p.endswith(f"/actions/runs/{run.id}/cancel") for p in github.paths("POST"))
         assert "cancelling run" in text_of(app, "#status")
+
+
+async def test_summary_lists_what_exists_how_to_undo_and_what_next() -> None:
+    from screens.summary import SummaryScreen
+
+    aws = FakeAws()  # nothing exists in this account
+    app = fake_app("verify", aws=aws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(SummaryScreen())
+        await settle(pilot)
+        shown = text_of(app, "#summary")
+        assert "nothing yet" in shown and "not done: step 1, 2, 3, 4, 5, 6" in shown
+        assert app.screen.check_action("copy_undo", ()) is False
+        # Once the repository exists, it is listed with its URI and its undo command.
+        aws.existing_repository(mutability="IMMUTABLE_WITH_EXCLUSION", scan=True)
+        aws.answers["describe_repositories"]["repositories"][0][
+            "imageTagMutabilityExclusionFilters"
+        ] = [{"filterType": "WILDCARD", "filter": "latest"}]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        shown = text_of(app, "#summary")
+        assert "✓ 1. ECR repository: 123456789012.dkr.ecr.us-east-1.amazonaws.com/demo" in shown
+        assert (
+            "aws ecr delete-repository --repository-name demo --force --region us-east-1" in shown
+        )
+        assert "What next:" in shown and "f7 opens the doctor" in shown
+        assert app.screen.check_action("copy_undo", ()) is True
