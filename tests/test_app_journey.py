@@ -3,6 +3,8 @@ verification before anything exists, the closing summary, the AWS session picked
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,3 +164,34 @@ async def test_summary_lists_what_exists_how_to_undo_and_what_next() -> None:
         )
         assert "What next:" in shown and "f7 opens the doctor" in shown
         assert app.screen.check_action("copy_undo", ()) is True
+
+
+def _footer_overflow(app: WizardApp) -> tuple[int, list[str]]:
+    """How many columns the footer's keys need, and their labels."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    need = sum(k.outer_size.width for k in keys)
+    return need, [f"{k.key_display} {k.description}".strip() for k in keys]
+
+
+@pytest.mark.parametrize("start", ["welcome", "1", "2", "3", "4", "5", "6", "verify"])
+async def test_the_footer_fits_at_100_columns(start: str) -> None:
+    app = fake_app(start)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        need, labels = _footer_overflow(app)
+        assert need <= 100, labels
+
+
+async def test_the_footer_fits_at_100_columns_while_a_step_runs() -> None:
+    aws = FakeAws()
+    gate = aws.gates["get_role"] = threading.Event()
+    app = fake_app("3", aws=aws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await asyncio.to_thread(aws.waiting.wait, 10)
+        await pilot.pause()
+        need, labels = _footer_overflow(app)
+        gate.set()
+        await settle(pilot)
+        assert need <= 100, labels
