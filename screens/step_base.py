@@ -76,7 +76,7 @@ class StepScreen(StepWorkers):
         if action == "reset_policy" and self.has_document:
             preview = self.query_one(PolicyPreview)
             edited = self.number in self.session.overrides or preview.edited
-            return True if edited or self.policy_invalid else False
+            return bool(edited or self.policy_invalid)
         return super().check_action(action, parameters)
 
     # --- other actions --------------------------------------------------------------------

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from screens.app import WizardApp
 from screens.choice import ChoiceScreen
 from screens.confirm import ConfirmScreen
 from screens.session import Session, StepState
 from screens.verify import VerifyScreen
+from screens.widgets.policy_preview import PolicyPreview
 from tests.conftest import MotoServer
 from tests.fake_github import FakeGitHub, isolated_fake
 from tests.test_app_support import (
@@ -195,3 +197,48 @@ async def test_the_footer_fits_at_100_columns_while_a_step_runs() -> None:
         gate.set()
         await settle(pilot)
         assert need <= 100, labels
+
+
+async def test_ctrl_g_after_the_answers_changed_says_so() -> None:
+    app = fake_app("1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#field-ecr_repository", Input)
+        box.focus()
+        await pilot.press("end", "x")
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert "answers changed since the plan" in text_of(app, "#status")
+
+
+async def test_ctrl_g_while_a_plan_is_in_progress_says_so() -> None:
+    aws = FakeAws()
+    gate = aws.gates["describe_repositories"] = threading.Event()
+    app = fake_app("1", aws=aws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await asyncio.to_thread(aws.waiting.wait, 10)
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        shown = text_of(app, "#status")
+        gate.set()
+        await settle(pilot)
+        assert "a plan is in progress" in shown
+
+
+async def test_ctrl_g_with_invalid_json_in_the_editor_says_why() -> None:
+    app = fake_app("4")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        editor = app.screen.query_one("#policy-editor", TextArea)
+        editor.focus()
+        await pilot.press("end", "{")
+        preview = app.screen.query_one("#policy", PolicyPreview)
+        preview.check_now()
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        shown = text_of(app, "#status")
+        assert "JSON in the editor is not valid" in shown and "Not valid JSON" in shown

@@ -94,6 +94,8 @@ class PolicyPreview(Vertical):
         self.text = ""
         self.edited = False
         self.valid = True
+        # What the last check found in the edited text (shown under the editor).
+        self.problems: list[str] = []
         self.border_title = name
         self._check_timer: Timer | None = None
         # How many times the text was checked: a burst of typing is checked once.
@@ -177,6 +179,7 @@ class PolicyPreview(Vertical):
         self._cancel_check()
         self.edited = False
         self.valid = True
+        self.problems = []
         self.remove_class("-invalid")
         self.remove_class("-editing")
         self.query_one("#policy-problems", Static).update("")
@@ -205,6 +208,7 @@ class PolicyPreview(Vertical):
         self.checks += 1
         document, problems, blocking = self._parse(self.text)
         self.valid = document is not None and not blocking
+        self.problems = problems
         self.set_class(not self.valid, "-invalid")
         shown = Content("\n").join(
             Content.styled(p, "$error" if blocking or document is None else "$warning")
