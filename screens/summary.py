@@ -21,7 +21,7 @@ from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import styled_lines
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from screens.host import WizardHost
 
 
 class SummaryScreen(Screen[None]):
@@ -48,8 +48,8 @@ class SummaryScreen(Screen[None]):
         self.undo_commands: list[str] = []
 
     @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def wizard(self) -> WizardHost:
+        return cast("WizardHost", self.app)
 
     @property
     def session(self) -> Session:

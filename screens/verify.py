@@ -146,7 +146,7 @@ class VerifyScreen(Screen[None]):
             self.notify("Copied the Helm values to the clipboard.")
 
     def action_summary(self) -> None:
-        cast("WizardApp", self.app).open_target("summary")
+        cast("WizardHost", self.app).open_target("summary")
 
     def on_step_navigator_selected(self, message: StepNavigator.Selected) -> None:
         cast("WizardHost", self.app).open_target(message.target)

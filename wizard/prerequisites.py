@@ -35,7 +35,7 @@ class Missing:
 def missing_before(ctx: StepContext, step: int, steps: Sequence[Step[Any]]) -> list[Missing]:
     """The steps before `step` whose plan still has something to do, read-only. A step that
     cannot even be planned counts as missing, with the error as its reason."""
-    from wizard.plan_text import change_line
+    from wizard.render.plan_text import change_line
 
     earlier = [s for s in steps if s.number < step]
     run = plan_steps(ctx, earlier)
