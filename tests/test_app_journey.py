@@ -147,8 +147,9 @@ async def test_summary_lists_what_exists_how_to_undo_and_what_next() -> None:
     app = fake_app("verify", aws=aws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        app.push_screen(SummaryScreen())
+        await pilot.press("ctrl+n")  # from verification, the summary comes next
         await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
         shown = text_of(app, "#summary")
         assert "nothing yet" in shown and "not done: step 1, 2, 3, 4, 5, 6" in shown
         assert app.screen.check_action("copy_undo", ()) is False
