@@ -38,6 +38,8 @@ def run_app(
         remembered=remembered or Remembered(),
         github=github,
         token_source=github_source if github is not None else "",
+        # Only the sandbox injects a GitHub; its AWS is an emulated account with dummy keys.
+        aws_fixed="the sandbox's emulated AWS account" if github is not None else "",
     )
     session.manifest = manifest
     if manifest is not None:

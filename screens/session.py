@@ -72,6 +72,9 @@ class Session:
     # A GitHub given when the session was made (the sandbox's simulation), not found from a
     # token: there is then no token to ask for or keep.
     github_injected: bool = field(init=False, default=False)
+    # Why the AWS profile and region cannot be changed in the app ("" when they can): the
+    # sandbox's emulated account has neither.
+    aws_fixed: str = ""
 
     def __post_init__(self) -> None:
         self.outputs.update(self.remembered.created)

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from screens.help import HelpScreen
 from screens.session import Session, StepState
@@ -37,11 +37,17 @@ INTRO = (
 )
 
 
+# The Select value for "no profile": the standard credential chain decides.
+DEFAULT_CHAIN = "(default credential chain)"
+
+
 @dataclass
 class Detection:
     lines: list[str] = field(default_factory=list)
     repo: str = ""
     states: dict[int, StepState] = field(default_factory=dict)
+    # Profile names from the AWS config files (None: not read, e.g. in the sandbox).
+    profiles: list[str] | None = None
 
 
 class WelcomeScreen(Screen[None]):
@@ -83,11 +89,38 @@ class WelcomeScreen(Screen[None]):
                 with Horizontal(id="actions"):
                     yield Button("Start the guided path (enter)", id="guided", variant="primary")
                     yield Static("or press 1–6 to open a step", classes="hint")
+                yield from self.compose_aws_session()
                 yield Static(
                     "… Detecting: AWS identity, region, repository, what exists.", id="detected"
                 )
                 yield Static(self._steps_text(), id="overview")
         yield Footer()
+
+    def compose_aws_session(self) -> ComposeResult:
+        """Which AWS profile and region the steps use, changed here (never keys: the profile
+        names come from the AWS config files, the credentials stay where they are)."""
+        s = self.session.settings
+        with Vertical(id="aws-session"):
+            if self.session.aws_fixed:
+                yield Static(f"Profile and region: fixed, {self.session.aws_fixed}.")
+                return
+            with Horizontal(classes="aws-row"):
+                yield Label("Profile", classes="aws-label")
+                yield Select(
+                    [(s.profile or DEFAULT_CHAIN, s.profile or DEFAULT_CHAIN)],
+                    value=s.profile or DEFAULT_CHAIN,
+                    allow_blank=False,
+                    id="aws-profile",
+                    compact=True,
+                )
+            with Horizontal(classes="aws-row"):
+                yield Label("Region", classes="aws-label")
+                box = Input(
+                    s.region, placeholder="e.g. us-east-1", id="aws-region", compact=True
+                )
+                box.cursor_blink = self.wizard.blink
+                yield box
+            yield Static("", id="aws-region-error", classes="field-error")
 
     def _steps_text(self) -> Content:
         lines = ["The six steps"]
@@ -100,7 +133,39 @@ class WelcomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Welcome"
         self.query_one("#detected").border_title = "Detected"
+        self.query_one("#aws-session").border_title = "AWS session"
         self.query_one("#guided", Button).focus()
+        if self._has_picker:
+            self.query_one("#aws-region-error").display = False
+        # After the first frame: detection imports boto3 in its thread, which would hold the
+        # interpreter while the screen is drawn for the first time.
+        self.call_after_refresh(self.action_detect)
+
+    @property
+    def _has_picker(self) -> bool:
+        return not self.session.aws_fixed
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "aws-profile" or event.value is Select.NULL:
+            return
+        profile = "" if event.value == DEFAULT_CHAIN else str(event.value)
+        if profile != self.session.settings.profile:
+            self.session.update(profile=profile)
+            self.action_detect()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "aws-region":
+            errors = validate.region(event.value.strip())
+            error = self.query_one("#aws-region-error", Static)
+            error.update(Content.styled(f"✗ {errors[0].message}", "$error") if errors else "")
+            error.display = bool(errors)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        region = event.value.strip()
+        if event.input.id != "aws-region" or validate.region(region):
+            return
+        if region != self.session.settings.region:
+            self.session.update(region=region)
         self.action_detect()
 
     def action_detect(self) -> None:
@@ -115,6 +180,15 @@ class WelcomeScreen(Screen[None]):
 
     def on_welcome_screen_detected(self, message: Detected) -> None:
         found = message.detection
+        if found.profiles is not None and self._has_picker:
+            current = self.session.settings.profile or DEFAULT_CHAIN
+            names = [DEFAULT_CHAIN, *found.profiles]
+            if current not in names:
+                names.append(current)
+            picker = self.query_one("#aws-profile", Select)
+            with picker.prevent(Select.Changed):
+                picker.set_options([(name, name) for name in names])
+                picker.value = current
         if found.repo and not self.session.settings.github_repo:
             self.session.update(github_repo=found.repo)
         self.session.states.update(found.states)
@@ -183,6 +257,15 @@ def detect(session: Session) -> Detection:
     )
     if settings.endpoint_url:
         found.lines.append(f"AWS endpoint: {settings.endpoint_url}")
+    if not session.aws_fixed:
+        from wizard.aws import available_profiles
+
+        try:
+            found.profiles = available_profiles()
+        except Exception as exc:  # a broken config file: said, and the chain still works
+            found.lines.append(f"✗ AWS profiles could not be read: {describe_error(exc)}")
+    if settings.profile:
+        found.lines.append(f"AWS profile: {settings.profile}")
     aws = session.aws()
     try:
         identity = aws.identity()

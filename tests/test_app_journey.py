@@ -27,6 +27,7 @@ from tests.test_app_support import (
     settle,
     text_of,
 )
+from wizard.settings import Settings
 
 
 def _footer_keys(app: object) -> list[str]:
@@ -243,3 +244,42 @@ async def test_ctrl_g_with_invalid_json_in_the_editor_says_why() -> None:
         await pilot.pause()
         shown = text_of(app, "#status")
         assert "JSON in the editor is not valid" in shown and "Not valid JSON" in shown
+
+
+async def test_the_welcome_screen_picks_the_aws_profile_and_region(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Select
+
+    config = tmp_path / "aws-config"
+    config.write_text("[profile dev]\nregion = eu-west-1\n[profile prod-admin]\n", "utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    made: list[tuple[str, str]] = []
+    aws = FakeAws()
+
+    def make_aws(settings: Settings) -> FakeAws:
+        made.append((settings.profile, settings.region))
+        return aws
+
+    app = WizardApp(Session(demo_settings(), make_aws=make_aws), blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        picker = app.screen.query_one("#aws-profile", Select)
+        names = [str(prompt) for prompt, _ in picker._options]
+        assert names == ["(default credential chain)", "dev", "prod-admin"]
+        # The identity STS returns is shown.
+        assert "caller: arn:aws:iam::123456789012:user/alice" in text_of(app, "#detected")
+        picker.value = "dev"
+        await settle(pilot)
+        assert app.session.settings.profile == "dev"
+        region = app.screen.query_one("#aws-region", Input)
+        region.focus()
+        region.value = "eu-wst-1"
+        await pilot.pause()
+        assert "not a region where Amazon ECR is available" in text_of(app, "#aws-region-error")
+        region.value = "eu-west-3"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.settings.region == "eu-west-3"
+        assert made[-1] == ("dev", "eu-west-3")
+        assert "AWS profile: dev" in text_of(app, "#detected")
