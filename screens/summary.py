@@ -33,6 +33,7 @@ class SummaryScreen(Screen[None]):
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("check", "Check what exists again", "^r: steps 1–5, read-only"),
         ("copy_undo", "Copy the undo commands", "^l"),
+        ("verify", "Verification", "v: images, tags and Helm values"),
     )
 
     class Checked(Message):

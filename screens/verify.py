@@ -34,6 +34,7 @@ class VerifyScreen(Screen[None]):
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("verify", "Check the images again", "^r"),
         ("copy_helm", "Copy the Helm values", "^l"),
+        ("summary", "Summary", "^n: what exists, how to undo it, what next"),
     )
 
     class Verified(Message):

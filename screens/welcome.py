@@ -115,9 +115,7 @@ class WelcomeScreen(Screen[None]):
                 )
             with Horizontal(classes="aws-row"):
                 yield Label("Region", classes="aws-label")
-                box = Input(
-                    s.region, placeholder="e.g. us-east-1", id="aws-region", compact=True
-                )
+                box = Input(s.region, placeholder="e.g. us-east-1", id="aws-region", compact=True)
                 box.cursor_blink = self.wizard.blink
                 yield box
             yield Static("", id="aws-region-error", classes="field-error")

@@ -73,6 +73,11 @@ def app_words(text: str) -> str:
     if "--" not in text or text.lstrip().startswith("$"):
         return text
     answers = _answers()
+    # "ECR repository name (--ecr-repository) ...": under that very answer the flag is noise.
+    for spec in validate.FIELDS.values():
+        if spec.flag and f"({spec.flag})" in text:
+            for label in (spec.label, spec.label[:1].upper() + spec.label[1:]):
+                text = text.replace(f"{label} ({spec.flag})", label)
 
     def swap(match: re.Match[str]) -> str:
         verb, flag = match.group(1), match.group(2)
