@@ -226,3 +226,22 @@ def summary_lines(
         if not app:
             lines.append(f"     $ {how}")
     return lines
+
+
+def github_steps_next(settings: Settings, *, config: str = "") -> list[str]:
+    """What `apply` ends with when steps 5 and 6 were left out for want of a GitHub token: the
+    exact command that does them next. The answers are remembered, so it needs no others;
+    `config` is the --config path when it is not the default, and the endpoint (never
+    remembered) is repeated when one was given."""
+    args = ["ecr-oidc-wizard", "apply", "--only", "5,6"]
+    if config:
+        args += ["--config", config]
+    if settings.endpoint_url:
+        args += ["--endpoint-url", settings.endpoint_url]
+    return [
+        "Next: steps 5 and 6 (AWS_ROLE_ARN and AWS_REGION into GitHub, then one run of the "
+        "workflow) need a GitHub token, and none was found. Run:",
+        f"  $ {shlex.join(args)}",
+        "  On a terminal it asks for the token (hidden); or set GH_TOKEN first (a fine-grained "
+        "token with Secrets, Variables and Actions read and write, and Metadata read).",
+    ]
