@@ -89,36 +89,31 @@ class WelcomeScreen(Screen[None]):
                 with Horizontal(id="actions"):
                     yield Button("Start the guided path (enter)", id="guided", variant="primary")
                     yield Static("or press 1–6 to open a step", classes="hint")
-                yield from self.compose_aws_session()
-                yield Static(
-                    "… Detecting: AWS identity, region, repository, what exists.", id="detected"
-                )
-                yield Static(self._steps_text(), id="overview")
+                # The AWS session, what was detected and the six steps follow the first frame.
+                yield Vertical(id="welcome-rest")
         yield Footer()
 
-    def compose_aws_session(self) -> ComposeResult:
+    def aws_session_box(self) -> Vertical:
         """Which AWS profile and region the steps use, changed here (never keys: the profile
         names come from the AWS config files, the credentials stay where they are)."""
         s = self.session.settings
-        with Vertical(id="aws-session"):
-            if self.session.aws_fixed:
-                yield Static(f"Profile and region: fixed, {self.session.aws_fixed}.")
-                return
-            with Horizontal(classes="aws-row"):
-                yield Label("Profile", classes="aws-label")
-                yield Select(
-                    [(s.profile or DEFAULT_CHAIN, s.profile or DEFAULT_CHAIN)],
-                    value=s.profile or DEFAULT_CHAIN,
-                    allow_blank=False,
-                    id="aws-profile",
-                    compact=True,
-                )
-            with Horizontal(classes="aws-row"):
-                yield Label("Region", classes="aws-label")
-                box = Input(s.region, placeholder="e.g. us-east-1", id="aws-region", compact=True)
-                box.cursor_blink = self.wizard.blink
-                yield box
-            yield Static("", id="aws-region-error", classes="field-error")
+        if self.session.aws_fixed:
+            note = Static(f"Profile and region: fixed, {self.session.aws_fixed}.")
+            return Vertical(note, id="aws-session")
+        profile = s.profile or DEFAULT_CHAIN
+        picker: Select[str] = Select(
+            [(profile, profile)], value=profile, allow_blank=False, id="aws-profile", compact=True
+        )
+        region = Input(s.region, placeholder="e.g. us-east-1", id="aws-region", compact=True)
+        region.cursor_blink = self.wizard.blink
+        error = Static("", id="aws-region-error", classes="field-error")
+        error.display = False
+        return Vertical(
+            Horizontal(Label("Profile", classes="aws-label"), picker, classes="aws-row"),
+            Horizontal(Label("Region", classes="aws-label"), region, classes="aws-row"),
+            error,
+            id="aws-session",
+        )
 
     def _steps_text(self) -> Content:
         lines = ["The six steps"]
@@ -130,14 +125,22 @@ class WelcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Welcome"
-        self.query_one("#detected").border_title = "Detected"
-        self.query_one("#aws-session").border_title = "AWS session"
         self.query_one("#guided", Button).focus()
-        if self._has_picker:
-            self.query_one("#aws-region-error").display = False
-        # After the first frame: detection imports boto3 in its thread, which would hold the
-        # interpreter while the screen is drawn for the first time.
-        self.call_after_refresh(self.action_detect)
+        # The first frame shows the welcome and the way in; the rest is mounted right after
+        # it, and detection (which imports boto3 in its thread) starts after that.
+        self.call_after_refresh(self._mount_rest)
+
+    async def _mount_rest(self) -> None:
+        session = self.aws_session_box()
+        session.border_title = "AWS session"
+        detected = Static(
+            "… Detecting: AWS identity, region, repository, what exists.", id="detected"
+        )
+        detected.border_title = "Detected"
+        await self.query_one("#welcome-rest").mount_all(
+            [session, detected, Static(self._steps_text(), id="overview")]
+        )
+        self.action_detect()
 
     @property
     def _has_picker(self) -> bool:
@@ -152,7 +155,9 @@ class WelcomeScreen(Screen[None]):
             self.action_detect()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "aws-region":
+        # The box reports its first value too: that one is the session's, checked already
+        # (and checking reads botocore's endpoint data, which the first frame must not wait for).
+        if event.input.id == "aws-region" and event.value != self.session.settings.region:
             errors = validate.region(event.value.strip())
             error = self.query_one("#aws-region-error", Static)
             error.update(Content.styled(f"✗ {errors[0].message}", "$error") if errors else "")
@@ -167,6 +172,8 @@ class WelcomeScreen(Screen[None]):
         self.action_detect()
 
     def action_detect(self) -> None:
+        if not self.query("#detected"):
+            return  # not mounted yet: it starts once it is
         self.query_one("#detected", Static).update(
             "… Detecting: AWS identity, region, repository, what exists."
         )

@@ -151,10 +151,8 @@ def _steps_before_the_run(ctx: Any, only: list[int], *, ask: bool) -> list[int]:
         print_lines([f"Going on with step 6 without {numbers_text(numbers)}."])
         return only
     with_them = ",".join(str(n) for n in sorted({*only, *numbers}))
-    print_lines(
-        [f"Going on with step 6 as asked; `--only {with_them}` runs {numbers_text(numbers)} first."],
-        stderr=True,
-    )
+    said = f"Going on with step 6 as asked; `--only {with_them}` runs {numbers_text(numbers)}"
+    print_lines([f"{said} first."], stderr=True)
     return only
 
 
