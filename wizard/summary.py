@@ -181,23 +181,29 @@ def next_steps(settings: Settings, done: Collection[int]) -> list[NextStep]:
                 f"ecr-oidc-wizard apply --only {','.join(str(n) for n in missing)}",
             )
         )
-    steps += [
-        NextStep(
-            "Deploy with the immutable tag; `latest` is for development",
-            "v opens verification, ^l there copies the Helm values",
-            "ecr-oidc-wizard verify",
-        ),
+    if 6 in done:
+        steps.append(
+            NextStep(
+                "Deploy with the immutable tag; `latest` is for development",
+                "v opens verification, ^l there copies the Helm values",
+                "ecr-oidc-wizard verify",
+            )
+        )
+    steps.append(
         NextStep(
             "Check the setup now and then (trust policy, push policy, secrets, workflow)",
             "f7 opens the doctor",
             "ecr-oidc-wizard doctor",
-        ),
-        NextStep(
-            "Every push to the default branch now builds and pushes an image",
-            "nothing to do here",
-            f"gh run list --repo {shlex.quote(settings.github_repo or 'OWNER/REPO')}",
-        ),
-    ]
+        )
+    )
+    if 6 in done:
+        steps.append(
+            NextStep(
+                "Every push to the default branch now builds and pushes an image; follow them",
+                "on GitHub, in the repository's Actions tab",
+                f"gh run list --repo {shlex.quote(settings.github_repo or 'OWNER/REPO')}",
+            )
+        )
     return steps
 
 
