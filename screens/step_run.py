@@ -174,11 +174,17 @@ class WorkflowRunScreen(GitHubStepScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="prerequisites")
     def prerequisites_worker(self) -> None:
+        from wizard.github_session import attach_github
         from wizard.prerequisites import missing_before
 
         earlier = [s for n, s in sorted(self.wizard.steps.items()) if n < self.number]
         try:
-            missing = missing_before(self.session.context(), self.number, earlier)
+            ctx = self.session.context()
+            # With GitHub's facts, as step 3's own screen plans (see screens.step_role).
+            attach_github(
+                ctx, earlier, required=False, github=self.session.github, interactive=False
+            )
+            missing = missing_before(ctx, self.number, earlier)
         except Exception as exc:  # shown as a step that could not be checked
             from wizard.prerequisites import Missing
 

@@ -17,8 +17,9 @@ from textual.widgets import Footer, Header, Static
 
 from screens.help import HelpScreen
 from screens.session import STEP_NUMBERS, Session, StepState
+from screens.widgets.hanging_lines import HangingLines
 from screens.widgets.navigator import StepNavigator
-from screens.widgets.plan_view import styled_lines
+from screens.wording import app_words
 
 if TYPE_CHECKING:
     from screens.host import WizardHost
@@ -86,8 +87,9 @@ class SummaryScreen(Screen[None]):
 
         s, outputs = self.session.settings, self.session.outputs
         self.undo_commands = [c for item in items(s, outputs, done) for c in item.undo]
+        # Long ARNs and commands wrap under their own text, not at the left edge.
         self.query_one("#summary", Static).update(
-            styled_lines(summary_lines(s, outputs, done, app=True))
+            HangingLines(app_words(line) for line in summary_lines(s, outputs, done, app=True))
         )
         status_line = self.query_one("#summary-status", Static)
         status_line.update(status)
@@ -108,11 +110,16 @@ class SummaryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="summary")
     def check_worker(self) -> None:
+        from wizard.github_session import attach_github
         from wizard.prerequisites import missing_before
 
         steps: list[Any] = [s for n, s in sorted(self.wizard.steps.items()) if n < 6]
         try:
-            missing = missing_before(self.session.context(), 6, steps)
+            ctx = self.session.context()
+            # GitHub's facts (canonical name, ids) make the trust policy step 3 plans: without
+            # them a role that matches would look changed.
+            attach_github(ctx, steps, required=False, github=self.session.github, interactive=False)
+            missing = missing_before(ctx, 6, steps)
         except Exception as exc:  # shown; the session's own record is kept
             self.post_message(self.Checked(self._done_in_session(), f"✗ Not checked: {exc}"))
             return
