@@ -6,6 +6,7 @@ It parses nothing: the CLI resolves the answers and hands over a Session (screen
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -54,6 +55,8 @@ class WizardApp(App[int]):
         # Off in snapshot tests: a blinking cursor makes two screenshots of one screen differ.
         self.blink = blink
         self.steps = {step.number: step for step in all_steps()}
+        # Work that must not delay the first frame (the sandbox's emulator starts here).
+        self.after_first_frame: list[Callable[[], None]] = []
         self.step_titles = {n: s.title for n, s in sorted(self.steps.items())}
 
     def on_mount(self) -> None:
@@ -63,6 +66,11 @@ class WizardApp(App[int]):
             self.action_undo()
             return
         self.push_screen(self.make_screen(self.start))
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        for callback in self.after_first_frame:
+            callback()
 
     def make_screen(self, target: str) -> Screen[Any]:
         """The screen for a target. Only its own module is imported: the first frame waits

@@ -243,6 +243,7 @@ class WelcomeScreen(Screen[None]):
 
 def detect(session: Session) -> Detection:
     """Runs in a worker thread: reads only, and never changes the session."""
+    session.ready.wait()
     found = Detection()
     settings = session.settings
     repo = settings.github_repo

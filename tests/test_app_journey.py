@@ -129,7 +129,8 @@ async def test_stopping_a_followed_run_says_it_continues_and_cancels_it_on_githu
         await pilot.press("escape")
         for _ in range(200):
             await pilot.pause(0.02)
-            if isinstance(app.screen, ChoiceScreen):
+            # Pushed, and composed (its question is on screen).
+            if isinstance(app.screen, ChoiceScreen) and app.screen.query("#choice-lines"):
                 break
         assert isinstance(app.screen, ChoiceScreen)
         assert "continues on GitHub" in text_of(app, "#choice-lines")
@@ -283,3 +284,43 @@ async def test_the_welcome_screen_picks_the_aws_profile_and_region(
         assert app.session.settings.region == "eu-west-3"
         assert made[-1] == ("dev", "eu-west-3")
         assert "AWS profile: dev" in text_of(app, "#detected")
+
+
+async def test_a_session_started_after_the_first_frame_is_waited_for(tmp_path: Path) -> None:
+    """The sandbox's emulator starts after the first frame: nothing calls AWS before it is
+    there, and then everything uses it."""
+    import threading as th
+
+    from screens.launch import Started, _start
+    from wizard.settings import Remembered
+
+    aws = FakeAws()
+    events: list[str] = []
+    session = Session(demo_settings(), make_aws=lambda s: events.append(s.endpoint_url) or aws)
+    session.ready.clear()
+    app = WizardApp(session, blink=False)
+    original = app._display
+
+    def display(screen: object, renderable: object) -> None:
+        if renderable is not None and "first frame" not in events:
+            events.append("first frame")
+        original(screen, renderable)  # type: ignore[arg-type]
+
+    app._display = display  # type: ignore[method-assign]
+
+    def start_later() -> Started:
+        events.append("started")
+        ready = demo_settings(endpoint_url="http://127.0.0.1:5999")
+        return Started(ready, tmp_path / "answers.toml", Remembered(), None, "")
+
+    thread = th.Thread(target=_start, args=(app, session, start_later), daemon=True)
+    app.after_first_frame.append(thread.start)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for _ in range(100):
+            if "Detecting" not in text_of(app, "#detected"):
+                break
+            await pilot.pause(0.05)
+        assert events[:3] == ["first frame", "started", "http://127.0.0.1:5999"], events
+        assert "AWS endpoint: http://127.0.0.1:5999" in text_of(app, "#detected")
+        assert app.session.config_path == tmp_path / "answers.toml"
