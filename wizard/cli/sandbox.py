@@ -50,7 +50,10 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
     from wizard.cli.common import UsageError, emit_usage_error, json_kind, print_lines
     from wizard.sandbox.box import SandboxUnavailable, open_sandbox
 
-    if args.command is None and not getattr(args, "plain", False):
+    # The full-screen app's own start (not the plain prompts, Undo or a manifest, which need
+    # the sandbox seeded first) does not wait for the emulator.
+    plain_start = not any(getattr(args, name, None) for name in ("plain", "undo", "manifest"))
+    if args.command is None and plain_start:
         return run_app_sandboxed(args)
 
     try:

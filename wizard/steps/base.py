@@ -52,6 +52,7 @@ class StepContext:
     @property
     def role_members(self) -> tuple[Settings, ...]:
         return self.members or (self.settings,)
+
     # The plans made so far in this run, by step number: a later step can tell that an
     # earlier one creates what it needs (step 3 needs step 2's provider) before warning.
     planned: dict[int, StepPlan] = field(default_factory=dict)
