@@ -158,8 +158,8 @@ class SummaryScreen(Screen[None]):
                 (
                     "What this shows",
                     "Each piece the steps set up, with its ARN, URI or name; the exact commands "
-                    "that undo it and what that costs (the wizard never deletes anything "
-                    "itself); and what to do next.",
+                    "that undo it and what that costs (f8, Undo, does them all after showing "
+                    "its plan); and what to do next.",
                 )
             ],
             [

@@ -2,8 +2,8 @@
 
 Pure: it takes the answers, the outputs the steps produced and which steps are done, and returns
 values. Every undo is the exact command filled with the user's values, and says what it costs;
-the wizard itself never deletes anything. Each "next" item carries both faces' words: the app
-names its own keys, the CLI a command.
+the wizard's own Undo (destroy) does them all after showing its plan. Each "next" item carries
+both faces' words: the app names its own keys, the CLI a command.
 """
 
 from __future__ import annotations
@@ -221,7 +221,11 @@ def summary_lines(
     if not_done:
         lines.append(f"  · not done: step {', '.join(str(n) for n in not_done)}")
     if found:
-        lines += ["", "How to undo each (the wizard never deletes anything itself):"]
+        undo_all = "f8 (Undo)" if app else "`ecr-oidc-wizard destroy`"
+        lines += [
+            "",
+            f"How to undo each (or all at once: {undo_all} shows its plan and asks first):",
+        ]
         for item in found:
             lines.append(f"  {item.step}. {item.what}: {item.cost}")
             lines += [f"     $ {command}" for command in item.undo]

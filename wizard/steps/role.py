@@ -106,8 +106,8 @@ class RoleState:
     created_by_wizard: bool = False
     # Permissions the role already has besides the push policy: GitHub would get them too.
     other_policies: tuple[str, ...] = ()
-    # The account's OIDC providers (None: they could not be listed), to say when the one the
-    # trust policy names does not exist yet.
+    # The account's OIDC providers (None: not listed, or they could not be), to say when the
+    # one the trust policy of a role to create names does not exist yet.
     providers: tuple[str, ...] | None = None
 
 
@@ -130,12 +130,13 @@ class RoleStep(Step[RoleState]):
     )
 
     def inspect(self, ctx: StepContext) -> RoleState:
-        providers = _providers(ctx)
         try:
             role = ctx.aws.iam.get_role(RoleName=ctx.settings.role_name)["Role"]
         except Exception as exc:
             if is_not_found(exc):
-                return RoleState(exists=False, providers=providers)
+                # Creating the role is where a missing provider bites: look for it then only,
+                # so a re-run over existing roles reads nothing more.
+                return RoleState(exists=False, providers=_providers(ctx))
             raise
         # boto3 already URL-decodes and parses the document.
         document = role.get("AssumeRolePolicyDocument")
@@ -156,7 +157,6 @@ class RoleStep(Step[RoleState]):
             document,
             created_by_wizard=tags.get(CREATED_BY_KEY) == CREATED_BY_VALUE,
             other_policies=tuple(others),
-            providers=providers,
         )
 
     def plan(self, ctx: StepContext, observed: RoleState) -> StepPlan:
