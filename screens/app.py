@@ -5,6 +5,8 @@ It parses nothing: the CLI resolves the answers and hands over a Session (screen
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +20,18 @@ from screens.session import Session
 from wizard.steps import all_steps
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# Where each target's screen lives: "welcome", the steps "1".."6", "verify" and "summary".
+SCREENS = {
+    "welcome": ("screens.welcome", "WelcomeScreen"),
+    "1": ("screens.step_ecr", "EcrRepositoryScreen"),
+    "2": ("screens.step_provider", "OidcProviderScreen"),
+    "3": ("screens.step_role", "RoleScreen"),
+    "4": ("screens.step_policy", "PushPolicyScreen"),
+    "5": ("screens.step_secrets", "GitHubSecretsScreen"),
+    "6": ("screens.step_run", "WorkflowRunScreen"),
+    "verify": ("screens.verify", "VerifyScreen"),
+    "summary": ("screens.summary", "SummaryScreen"),
+}
 
 
 class WizardApp(App[int]):
@@ -41,6 +55,8 @@ class WizardApp(App[int]):
         # Off in snapshot tests: a blinking cursor makes two screenshots of one screen differ.
         self.blink = blink
         self.steps = {step.number: step for step in all_steps()}
+        # Work that must not delay the first frame (the sandbox's emulator starts here).
+        self.after_first_frame: list[Callable[[], None]] = []
         self.step_titles = {n: s.title for n, s in sorted(self.steps.items())}
 
     def on_mount(self) -> None:
@@ -50,35 +66,29 @@ class WizardApp(App[int]):
             self.action_undo()
             return
         self.push_screen(self.make_screen(self.start))
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        for callback in self.after_first_frame:
+            callback()
 
     def make_screen(self, target: str) -> Screen[Any]:
-        from screens import step_ecr, step_policy, step_provider, step_role, step_run, step_secrets
-        from screens.verify import VerifyScreen
-        from screens.welcome import WelcomeScreen
-
-        classes: dict[str, Any] = {
-            "1": step_ecr.EcrRepositoryScreen,
-            "2": step_provider.OidcProviderScreen,
-            "3": step_role.RoleScreen,
-            "4": step_policy.PushPolicyScreen,
-            "5": step_secrets.GitHubSecretsScreen,
-            "6": step_run.WorkflowRunScreen,
-        }
-        if target == "welcome":
-            return WelcomeScreen()
-        if target == "verify":
-            return VerifyScreen()
+        """The screen for a target. Only its own module is imported: the first frame waits
+        for the welcome screen alone, not for every step's screen."""
         if target == "repositories":
             from screens.repositories import RepositoriesScreen
             from wizard.manifest.engine import session_for
 
             manifest = self.session.manifest
             return RepositoriesScreen(manifest, lambda: session_for(manifest))
-        screen: Screen[Any] = classes[target](self.steps[int(target)])
+        module_name, class_name = SCREENS[target]
+        cls = getattr(importlib.import_module(module_name), class_name)
+        screen: Screen[Any] = cls(self.steps[int(target)]) if target.isdigit() else cls()
         return screen
 
     def open_target(self, target: str) -> None:
-        """Open the welcome screen, a step ("1".."6") or verification, replacing the current."""
+        """Open the welcome screen, a step ("1".."6"), verification or the summary, replacing
+        the current one."""
         if getattr(self.screen, "busy", ""):
             self.notify(
                 "This step is still running: esc cancels it, or wait for it to finish.",

@@ -37,6 +37,13 @@ class WizardCommands(Provider):
         )
         commands.append(
             (
+                "Go to: Summary",
+                "what exists, how to undo it, what next",
+                partial(app.open_target, "summary"),
+            )
+        )
+        commands.append(
+            (
                 "Doctor: check the live setup (f7)",
                 "provider, role, policies, repository, GitHub",
                 app.action_doctor,

@@ -7,6 +7,7 @@ render this and dispatch to the engine.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -51,6 +52,12 @@ def real_aws(settings: Settings) -> Any:
     return Aws(profile=settings.profile, region=settings.region, endpoint_url=settings.endpoint_url)
 
 
+def _ready_event() -> threading.Event:
+    event = threading.Event()
+    event.set()
+    return event
+
+
 @dataclass
 class Session:
     settings: Settings
@@ -72,6 +79,14 @@ class Session:
     # A GitHub given when the session was made (the sandbox's simulation), not found from a
     # token: there is then no token to ask for or keep.
     github_injected: bool = field(init=False, default=False)
+    # Why the AWS profile and region cannot be changed in the app ("" when they can): the
+    # sandbox's emulated account has neither.
+    aws_fixed: str = ""
+    # Set once the AWS and GitHub seams may be used. The sandbox clears it until its emulator
+    # runs (it starts after the first frame); every worker that calls out waits on it.
+    ready: threading.Event = field(default_factory=_ready_event)
+    # Why the session could not be made ready ("" when it could): nothing is then called.
+    unavailable: str = ""
 
     def __post_init__(self) -> None:
         self.outputs.update(self.remembered.created)
@@ -81,7 +96,11 @@ class Session:
         self.settings = dataclasses.replace(self.settings, **values)
 
     def aws(self) -> Any:
-        """One seam per (profile, region, endpoint): its identity is asked of STS once."""
+        """One seam per (profile, region, endpoint): its identity is asked of STS once.
+        Called from worker threads: it waits until the session is ready."""
+        self.ready.wait()
+        if self.unavailable:
+            raise RuntimeError(self.unavailable)
         s = self.settings
         key = (s.profile, s.region, s.endpoint_url)
         if self._aws is None or key != self._aws_key:

@@ -22,6 +22,7 @@ from screens.step_workers import StepCancelled, StepWorkers
 from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import PlanView, styled_lines
+from screens.widgets.policy_preview import PolicyPreview
 from wizard.render import plan_text
 
 __all__ = ["Field", "StepCancelled", "StepScreen"]
@@ -31,11 +32,11 @@ class StepScreen(StepWorkers):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+r", "plan", "Plan", priority=True),
         Binding("ctrl+g", "apply", "Apply", priority=True),
-        Binding("escape", "cancel", "Cancel run"),
+        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+t", "edit_policy", "Edit JSON", priority=True),
         Binding("f4", "reset_policy", "Reset JSON"),
         Binding("ctrl+l", "copy_commands", "Copy fix", priority=True),
-        Binding("ctrl+n", "next_step", "Next step", priority=True),
+        Binding("ctrl+n", "next_step", "Next", priority=True),
     ]
 
     # Actions offered in the command palette: (action, label, help).
@@ -69,6 +70,14 @@ class StepScreen(StepWorkers):
         # the inputs do not select their text on focus, see screens.step_form).
         if self.fields:
             self.query_one(f"#field-{self.fields[0].name}").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # f4 is shown once there is an edit to reset: the footer fits 100 columns that way.
+        if action == "reset_policy" and self.has_document:
+            preview = self.query_one(PolicyPreview)
+            edited = self.number in self.session.overrides or preview.edited
+            return bool(edited or self.policy_invalid)
+        return super().check_action(action, parameters)
 
     # --- other actions --------------------------------------------------------------------
 

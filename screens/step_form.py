@@ -33,6 +33,7 @@ from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import PlanView
 from screens.widgets.policy_preview import PolicyPreview
 from screens.widgets.state_switch import StateSwitch
+from screens.wording import app_words
 from wizard import validate
 from wizard.plan import StepPlan
 from wizard.runner import Run
@@ -180,7 +181,7 @@ class StepForm(Screen[None]):
         self.query_one(StepNavigator).update_states(self.session.states)
 
     def set_status(self, text: str, style: str = "") -> None:
-        self.query_one("#status", Static).update(Content.styled(text, style))
+        self.query_one("#status", Static).update(Content.styled(app_words(text), style))
 
     def _sync(self) -> None:
         self.query_one("#do-plan", Button).disabled = self.check_action("plan", ()) is not True
@@ -274,13 +275,13 @@ class StepForm(Screen[None]):
         self.errors += [validate.FieldError("", "engine", e) for e in self.extra_errors()]
         shown = {f.name for f in self.fields}
         for field in self.fields:
-            mine = [e.message for e in self.errors if e.field == field.name]
+            mine = [app_words(e.message) for e in self.errors if e.field == field.name]
             error = self.query_one(f"#error-{field.name}", Static)
             error.update(Content("\n").join(Content.styled(f"✗ {m}", "$error") for m in mine))
             # An empty message would still take a row under every field.
             error.display = bool(mine)
             self.query_one(f"#field-{field.name}").set_class(bool(mine), "-invalid")
-        others = [e.message for e in self.errors if e.field not in shown]
+        others = [app_words(e.message) for e in self.errors if e.field not in shown]
         other_errors = self.query_one("#other-errors", Static)
         other_errors.update(
             Content("\n").join(

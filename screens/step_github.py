@@ -74,6 +74,14 @@ class GitHubStepScreen(StepScreen):
         from wizard.github_api import GitHub
         from wizard.github_token import find_token
 
+        # The sandbox's simulated GitHub may still be on its way: never search this machine's
+        # tokens while it is.
+        self.session.ready.wait()
+        if self.session.unavailable:
+            return
+        if self.session.github is not None:
+            self.post_message(self.TokenFound(self.session.github, self.session.token_source, ""))
+            return
         url = self._api_url()
         token = find_token(url)
         github = GitHub(token.value, url) if token is not None else None

@@ -36,6 +36,11 @@ class RoleScreen(StepScreen):
         Field("subject_format", kind="choice", choices=("default", "immutable")),
         Field("owner_id", placeholder="only for the immutable subject format"),
         Field("repo_id", placeholder="only for the immutable subject format"),
+        Field(
+            "adopt_role",
+            kind="switch",
+            label="Take over an existing role the wizard did not create",
+        ),
     )
 
     class GitHubFound(Message):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from screens.choice import Choice, ChoiceScreen
 from screens.confirm import ConfirmScreen
+from screens.session import STEP_NUMBERS, StepState
 from screens.step_base import Field, StepCancelled, StepScreen
 from screens.step_github import GitHubStepScreen
 from screens.widgets.plan_view import styled_lines
@@ -40,10 +43,18 @@ class WorkflowRunScreen(GitHubStepScreen):
     )
 
     class RunUpdate(Message):
-        def __init__(self, generation: int, text: str) -> None:
+        def __init__(self, generation: int, text: str, run_id: int = 0, done: bool = False) -> None:
             super().__init__()
             self.generation = generation
             self.text = text
+            self.run_id = run_id
+            self.done = done
+
+    class RunCancelAnswered(Message):
+        def __init__(self, text: str, failed: bool) -> None:
+            super().__init__()
+            self.text = text
+            self.failed = failed
 
     class WorkflowFilePlanned(Message):
         def __init__(self, planned: Any, problems: list[str]) -> None:
@@ -51,9 +62,17 @@ class WorkflowRunScreen(GitHubStepScreen):
             self.planned = planned
             self.problems = problems
 
+    class PrerequisitesChecked(Message):
+        def __init__(self, missing: list[Any]) -> None:
+            super().__init__()
+            self.missing = missing
+
     def __init__(self, step: Any) -> None:
         super().__init__(step)
         self.workflow_planned: Any = None
+        # The run being followed (0: none) and whether it had finished at the last update.
+        self.followed_run = 0
+        self.followed_done = False
 
     def compose_extra(self) -> ComposeResult:
         yield from super().compose_extra()
@@ -144,6 +163,77 @@ class WorkflowRunScreen(GitHubStepScreen):
         self.workflow_planned = None
         self.refresh_bindings()
 
+    # --- steps 1-5 before the run ---------------------------------------------------------
+
+    def action_apply(self) -> None:
+        """The run uses everything steps 1-5 set up: unless they are all done in this
+        session, find out (read-only) which are not, and say so before anything is sent."""
+        earlier = [n for n in STEP_NUMBERS if n < self.number]
+        if self.check_action("apply", ()) is not True or all(
+            self.session.states.get(n) is StepState.DONE for n in earlier
+        ):
+            super().action_apply()
+            return
+        self.busy = "check"
+        self.set_status("… Checking that steps 1–5 are done (read-only).", "$accent")
+        self._sync()
+        self.prerequisites_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prerequisites")
+    def prerequisites_worker(self) -> None:
+        from wizard.github_session import attach_github
+        from wizard.prerequisites import missing_before
+
+        earlier = [s for n, s in sorted(self.wizard.steps.items()) if n < self.number]
+        try:
+            ctx = self.session.context()
+            # With GitHub's facts, as step 3's own screen plans (see screens.step_role).
+            attach_github(
+                ctx, earlier, required=False, github=self.session.github, interactive=False
+            )
+            missing = missing_before(ctx, self.number, earlier)
+        except Exception as exc:  # shown as a step that could not be checked
+            from wizard.prerequisites import Missing
+
+            missing = [Missing(0, "steps 1–5", f"could not be checked: {exc}")]
+        self.post_message(self.PrerequisitesChecked(missing))
+
+    def on_workflow_run_screen_prerequisites_checked(self, message: PrerequisitesChecked) -> None:
+        from wizard.prerequisites import missing_lines, numbers_text
+
+        self.busy = ""
+        missing = [m for m in message.missing if m.number]
+        for n in STEP_NUMBERS:
+            if n < self.number and n not in {m.number for m in message.missing}:
+                self.session.states[n] = StepState.DONE
+        self.set_state(self.session.states[self.number])
+        self._sync()
+        if not message.missing:
+            super().action_apply()
+            return
+        first = missing[0].number if missing else 1
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Step {self.number} · {self.step.title}",
+                missing_lines(message.missing, self.number),
+                f"Run {numbers_text([m.number for m in missing]) or 'them'} first, or go on "
+                "with the run anyway?",
+                [
+                    Choice("run", "r", f"Run them first (opens step {first})"),
+                    Choice("go", "g", f"Go on with step {self.number}"),
+                ],
+            ),
+            lambda answer: self._prerequisites_answered(answer or "", first),
+        )
+
+    def _prerequisites_answered(self, answer: str, first: int) -> None:
+        if answer == "run":
+            self.wizard.open_target(str(first))
+        elif answer == "go":
+            super().action_apply()
+        else:
+            self.set_status("Not applied: nothing was sent.", "$text-muted")
+
     def progress_callback(self) -> Any:
         from wizard.steps.workflow_run import RunProgress, progress_text
 
@@ -154,9 +244,62 @@ class WorkflowRunScreen(GitHubStepScreen):
             # Following a run is a loop of polls: cancel stops watching, the run goes on.
             if cancel.is_set():
                 raise StepCancelled
-            self.post_message(self.RunUpdate(generation, progress_text(progress)))
+            self.post_message(
+                self.RunUpdate(generation, progress_text(progress), progress.run_id, progress.done)
+            )
 
         return on_progress
 
     def on_workflow_run_screen_run_update(self, message: RunUpdate) -> None:
+        self.followed_run = message.run_id
+        self.followed_done = message.done
         self.query_one("#run-view", Static).update(styled_lines(message.text.splitlines()))
+
+    # --- stopping a followed run -----------------------------------------------------------
+
+    def on_step_screen_cancelled(self, message: StepScreen.Cancelled) -> None:
+        """esc while a run is followed stops the following here, not the run: say so, and
+        offer to cancel it on GitHub."""
+        run_id, done = self.followed_run, self.followed_done
+        current = message.generation == self._generation
+        super().on_step_screen_cancelled(message)
+        if not current or not run_id or done:
+            return
+        self._notice = f"Stopped following run {run_id} here; the run continues on GitHub."
+        self.set_status(self._notice, "$warning")
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Run {run_id} continues on GitHub",
+                [
+                    f"Stopped following run {run_id} here. The run itself continues on "
+                    "GitHub: it still builds and pushes the image unless it is cancelled there.",
+                ],
+                "Cancel the run on GitHub too?",
+                [
+                    Choice("cancel", "c", "Cancel it on GitHub"),
+                    Choice("keep", "k", "Let it run"),
+                ],
+            ),
+            lambda answer: self._cancel_on_github(run_id) if answer == "cancel" else None,
+        )
+
+    def _cancel_on_github(self, run_id: int) -> None:
+        self.set_status(f"… Asking GitHub to cancel run {run_id}.", "$accent")
+        self.cancel_run_worker(run_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cancel-run")
+    def cancel_run_worker(self, run_id: int) -> None:
+        s = self.session.settings
+        try:
+            said = str(self.session.github.cancel_run(s.owner, s.repo_name, run_id))
+        except Exception as exc:  # GitHubError says why and which permission is missing
+            self.post_message(
+                self.RunCancelAnswered(f"✗ Run {run_id} was not cancelled: {exc}", True)
+            )
+            return
+        self.post_message(self.RunCancelAnswered(said, False))
+
+    def on_workflow_run_screen_run_cancel_answered(self, message: RunCancelAnswered) -> None:
+        self._notice = message.text
+        self.set_status(message.text, "$error" if message.failed else "$warning")
+        self.notify(message.text, severity="error" if message.failed else "information")

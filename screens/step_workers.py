@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -186,10 +186,37 @@ class StepWorkers(StepForm):
 
     # --- applying -------------------------------------------------------------------------
 
+    def on_key(self, event: events.Key) -> None:
+        # A disabled ^g reaches the screen as a plain key: answer it with the reason.
+        if event.key == "ctrl+g" and self.check_action("apply", ()) is not True:
+            event.stop()
+            event.prevent_default()
+            self.action_apply()
+
+    def why_not(self, action: str) -> str:
+        """Why `action` waits, in words that name what to do about it."""
+        if action == "apply":
+            if self.busy == "plan":
+                return "a plan is in progress; ^g works once it is shown (esc cancels it)"
+            if self.busy == "apply":
+                return "this step is being applied; esc cancels it before the next call"
+            if self.busy:
+                return "wait until the check in progress ends"
+            preview = self.query(PolicyPreview)
+            if self.policy_invalid and preview:
+                problems = preview.first().problems
+                said = problems[0].removeprefix("✗ ") if problems else "it cannot be used"
+                return f"the JSON in the editor is not valid: {said}. Fix it, or f4 resets it"
+            if not self.errors and self.run is not None and self.stale:
+                return "the answers changed since the plan; ^r plans again with them"
+        return super().why_not(action)
+
     def action_apply(self) -> None:
         plan = self.plan
         if self.check_action("apply", ()) is not True or plan is None:
             self.app.bell()
+            why = self.why_not("apply") or "there is no plan to apply yet; ^r plans"
+            self.set_status(f"^g waits: {why}.", "$warning")
             return
         lines = [*plan_text.plan_lines(plan, documents=True), "", plan_text.summary_line([plan])]
         if plan.widens_access:

@@ -29,10 +29,12 @@ class VerifyScreen(Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+r", "verify", "Check again", priority=True),
         Binding("ctrl+l", "copy_helm", "Copy Helm values", priority=True),
+        Binding("ctrl+n", "summary", "Summary", priority=True),
     ]
     PALETTE: ClassVar[tuple[tuple[str, str, str], ...]] = (
         ("verify", "Check the images again", "^r"),
         ("copy_helm", "Copy the Helm values", "^l"),
+        ("summary", "Summary", "^n: what exists, how to undo it, what next"),
     )
 
     class Verified(Message):
@@ -66,6 +68,7 @@ class VerifyScreen(Screen[None]):
                 yield Static("… Reading the images (read-only).", id="verify-result")
                 helm = Static("", id="helm")
                 helm.border_title = "Helm values (^l copies)"
+                helm.display = False  # shown once there are values to copy
                 yield helm
         yield Footer()
 
@@ -74,8 +77,9 @@ class VerifyScreen(Screen[None]):
         self.action_verify()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing pushed: no Helm values, so no key for copying them either.
         if action == "copy_helm":
-            return True if self.helm else None
+            return bool(self.helm)
         return True
 
     def action_verify(self) -> None:
@@ -87,7 +91,7 @@ class VerifyScreen(Screen[None]):
         from wizard.verify import (
             LATEST,
             helm_values,
-            read_images,
+            read_pushed,
             repository_uri,
             verification,
             verification_text,
@@ -105,7 +109,7 @@ class VerifyScreen(Screen[None]):
         aws = self.session.aws()
         try:
             identity = aws.identity()
-            images = read_images(aws.ecr_public if s.public else aws.ecr, s.ecr_repository)
+            images = read_pushed(aws.ecr_public if s.public else aws.ecr, s.ecr_repository)
         except Exception as exc:  # shown with the catalogue's guidance
             from wizard.troubleshoot import classify
 
@@ -132,13 +136,18 @@ class VerifyScreen(Screen[None]):
     def on_verify_screen_verified(self, message: Verified) -> None:
         self.query_one("#verify-result", Static).update(styled_lines(message.lines))
         self.helm = message.helm.strip()
-        self.query_one("#helm", Static).update(self.helm or "No image with both tags yet.")
+        helm = self.query_one("#helm", Static)
+        helm.update(self.helm)
+        helm.display = bool(self.helm)
         self.refresh_bindings()
 
     def action_copy_helm(self) -> None:
         if self.helm:
             self.app.copy_to_clipboard(self.helm + "\n")
             self.notify("Copied the Helm values to the clipboard.")
+
+    def action_summary(self) -> None:
+        cast("WizardHost", self.app).open_target("summary")
 
     def on_step_navigator_selected(self, message: StepNavigator.Selected) -> None:
         cast("WizardHost", self.app).open_target(message.target)
@@ -153,5 +162,10 @@ class VerifyScreen(Screen[None]):
                     "VERSION-YYYYMMDD-SHA tag and `latest`, and gives the Helm values for each.",
                 )
             ],
-            [("^r", "check again"), ("^l", "copy the Helm values"), ("^p", "command palette")],
+            [
+                ("^r", "check again"),
+                ("^l", "copy the Helm values"),
+                ("^n", "the summary: what exists, how to undo it, what next"),
+                ("^p", "command palette"),
+            ],
         )

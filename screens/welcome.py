@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from screens.help import HelpScreen
 from screens.session import Session, StepState
@@ -37,11 +37,17 @@ INTRO = (
 )
 
 
+# The Select value for "no profile": the standard credential chain decides.
+DEFAULT_CHAIN = "(default credential chain)"
+
+
 @dataclass
 class Detection:
     lines: list[str] = field(default_factory=list)
     repo: str = ""
     states: dict[int, StepState] = field(default_factory=dict)
+    # Profile names from the AWS config files (None: not read, e.g. in the sandbox).
+    profiles: list[str] | None = None
 
 
 class WelcomeScreen(Screen[None]):
@@ -83,11 +89,31 @@ class WelcomeScreen(Screen[None]):
                 with Horizontal(id="actions"):
                     yield Button("Start the guided path (enter)", id="guided", variant="primary")
                     yield Static("or press 1–6 to open a step", classes="hint")
-                yield Static(
-                    "… Detecting: AWS identity, region, repository, what exists.", id="detected"
-                )
-                yield Static(self._steps_text(), id="overview")
+                # The AWS session, what was detected and the six steps follow the first frame.
+                yield Vertical(id="welcome-rest")
         yield Footer()
+
+    def aws_session_box(self) -> Vertical:
+        """Which AWS profile and region the steps use, changed here (never keys: the profile
+        names come from the AWS config files, the credentials stay where they are)."""
+        s = self.session.settings
+        if self.session.aws_fixed:
+            note = Static(f"Profile and region: fixed, {self.session.aws_fixed}.")
+            return Vertical(note, id="aws-session")
+        profile = s.profile or DEFAULT_CHAIN
+        picker: Select[str] = Select(
+            [(profile, profile)], value=profile, allow_blank=False, id="aws-profile", compact=True
+        )
+        region = Input(s.region, placeholder="e.g. us-east-1", id="aws-region", compact=True)
+        region.cursor_blink = self.wizard.blink
+        error = Static("", id="aws-region-error", classes="field-error")
+        error.display = False
+        return Vertical(
+            Horizontal(Label("Profile", classes="aws-label"), picker, classes="aws-row"),
+            Horizontal(Label("Region", classes="aws-label"), region, classes="aws-row"),
+            error,
+            id="aws-session",
+        )
 
     def _steps_text(self) -> Content:
         lines = ["The six steps"]
@@ -99,11 +125,55 @@ class WelcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Welcome"
-        self.query_one("#detected").border_title = "Detected"
         self.query_one("#guided", Button).focus()
+        # The first frame shows the welcome and the way in; the rest is mounted right after
+        # it, and detection (which imports boto3 in its thread) starts after that.
+        self.call_after_refresh(self._mount_rest)
+
+    async def _mount_rest(self) -> None:
+        session = self.aws_session_box()
+        session.border_title = "AWS session"
+        detected = Static(
+            "… Detecting: AWS identity, region, repository, what exists.", id="detected"
+        )
+        detected.border_title = "Detected"
+        await self.query_one("#welcome-rest").mount_all(
+            [session, detected, Static(self._steps_text(), id="overview")]
+        )
+        self.action_detect()
+
+    @property
+    def _has_picker(self) -> bool:
+        return not self.session.aws_fixed
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "aws-profile" or event.value is Select.NULL:
+            return
+        profile = "" if event.value == DEFAULT_CHAIN else str(event.value)
+        if profile != self.session.settings.profile:
+            self.session.update(profile=profile)
+            self.action_detect()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # The box reports its first value too: that one is the session's, checked already
+        # (and checking reads botocore's endpoint data, which the first frame must not wait for).
+        if event.input.id == "aws-region" and event.value != self.session.settings.region:
+            errors = validate.region(event.value.strip())
+            error = self.query_one("#aws-region-error", Static)
+            error.update(Content.styled(f"✗ {errors[0].message}", "$error") if errors else "")
+            error.display = bool(errors)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        region = event.value.strip()
+        if event.input.id != "aws-region" or validate.region(region):
+            return
+        if region != self.session.settings.region:
+            self.session.update(region=region)
         self.action_detect()
 
     def action_detect(self) -> None:
+        if not self.query("#detected"):
+            return  # not mounted yet: it starts once it is
         self.query_one("#detected", Static).update(
             "… Detecting: AWS identity, region, repository, what exists."
         )
@@ -115,6 +185,15 @@ class WelcomeScreen(Screen[None]):
 
     def on_welcome_screen_detected(self, message: Detected) -> None:
         found = message.detection
+        if found.profiles is not None and self._has_picker:
+            current = self.session.settings.profile or DEFAULT_CHAIN
+            names = [DEFAULT_CHAIN, *found.profiles]
+            if current not in names:
+                names.append(current)
+            picker = self.query_one("#aws-profile", Select)
+            with picker.prevent(Select.Changed):
+                picker.set_options([(name, name) for name in names])
+                picker.value = current
         if found.repo and not self.session.settings.github_repo:
             self.session.update(github_repo=found.repo)
         self.session.states.update(found.states)
@@ -164,6 +243,7 @@ class WelcomeScreen(Screen[None]):
 
 def detect(session: Session) -> Detection:
     """Runs in a worker thread: reads only, and never changes the session."""
+    session.ready.wait()
     found = Detection()
     settings = session.settings
     repo = settings.github_repo
@@ -183,6 +263,15 @@ def detect(session: Session) -> Detection:
     )
     if settings.endpoint_url:
         found.lines.append(f"AWS endpoint: {settings.endpoint_url}")
+    if not session.aws_fixed:
+        from wizard.aws import available_profiles
+
+        try:
+            found.profiles = available_profiles()
+        except Exception as exc:  # a broken config file: said, and the chain still works
+            found.lines.append(f"✗ AWS profiles could not be read: {describe_error(exc)}")
+    if settings.profile:
+        found.lines.append(f"AWS profile: {settings.profile}")
     aws = session.aws()
     try:
         identity = aws.identity()

@@ -412,6 +412,14 @@ class FakeGitHub:
         run = re.fullmatch(r"/actions/runs/(\d+)", rest)
         if run and method == "GET":
             return 200, self._run_json(repo, self._find_run(repo, int(run.group(1)))), {}
+        cancel = re.fullmatch(r"/actions/runs/(\d+)/cancel", rest)
+        if cancel and method == "POST":
+            found = self._find_run(repo, int(cancel.group(1)))
+            if found.status == "completed":
+                return 409, {"message": "Cannot cancel a workflow run that is completed."}, {}
+            found.conclusion_when_done = "cancelled"
+            found.polls = len(RUN_STATES) - 1
+            return 202, {}, {}
         jobs = re.fullmatch(r"/actions/runs/(\d+)/jobs", rest)
         if jobs and method == "GET":
             found = self._find_run(repo, int(jobs.group(1)))

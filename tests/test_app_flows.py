@@ -23,6 +23,7 @@ from screens.session import StepState
 from screens.step_base import StepScreen
 from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.policy_preview import CHECK_DELAY, PolicyPreview
+from screens.wording import app_words
 from tests.conftest import MotoServer
 from tests.test_app_support import demo_settings, fake_app, moto_app, settle, text_of
 from wizard import validate
@@ -125,7 +126,8 @@ async def test_invalid_input_blocks_apply_with_the_engine_message(moto: MotoServ
         box.focus()
         await pilot.press(*"Bad Name")
         await pilot.pause()
-        expected = validate.ecr_repository("Bad Name")[0].message
+        # The engine's message, in the app's words (the field itself, no CLI flag).
+        expected = app_words(validate.ecr_repository("Bad Name")[0].message)
         assert expected in text_of(app, "#error-ecr_repository")
         assert app.screen.query_one("#do-apply", Button).disabled
         assert app.screen.query_one("#do-plan", Button).disabled
@@ -385,7 +387,7 @@ async def test_while_an_answer_is_invalid_the_status_says_which_to_fix() -> None
         await pilot.press("end", "!")
         await pilot.pause()
         status = text_of(app, "#status")
-        expected = validate.settings_errors(app.session.settings, steps=(1,))[0].message
+        expected = app_words(validate.settings_errors(app.session.settings, steps=(1,))[0].message)
         assert "Answers changed" not in status
         assert "Fix this first" in status and expected in status
         await pilot.press("backspace")
@@ -397,7 +399,7 @@ async def test_an_invalid_answer_on_opening_is_named_in_the_status() -> None:
     app = fake_app("3", settings=demo_settings(github_repo="not a repo"))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        expected = validate.github_repo("not a repo")[0].message
+        expected = app_words(validate.github_repo("not a repo")[0].message)
         assert expected in text_of(app, "#status")
 
 
@@ -434,10 +436,12 @@ async def test_the_palette_offers_the_steps_actions_and_says_when_they_wait() ->
 def test_every_footer_action_of_a_screen_is_in_its_palette() -> None:
     from screens import step_ecr, step_policy, step_provider, step_role, step_run, step_secrets
     from screens.doctor import DoctorScreen
+    from screens.summary import SummaryScreen
     from screens.verify import VerifyScreen
     from screens.welcome import WelcomeScreen
 
     screens = [
+        SummaryScreen,
         step_ecr.EcrRepositoryScreen,
         step_provider.OidcProviderScreen,
         step_role.RoleScreen,

@@ -349,3 +349,15 @@ def test_options_count_before_or_after_the_command(
     argv = [*options, "plan"] if before else ["plan", *options]
     assert main(argv) == 0
     assert "ECR repository placed (eu-west-1)" in capsys.readouterr().out
+
+
+def test_apply_without_a_github_token_ends_with_the_command_for_steps_5_and_6(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = workdir / "answers" / "mine.toml"
+    config.parent.mkdir()
+    assert run(moto, "apply", "--yes", "--config", str(config)) == 0
+    out = capsys.readouterr().out.rstrip().splitlines()
+    command = f"$ ecr-oidc-wizard apply --only 5,6 --config {config} --endpoint-url {moto.url}"
+    assert command in [line.strip() for line in out[-3:]]
+    assert "need a GitHub token" in "\n".join(out[-4:])

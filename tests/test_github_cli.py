@@ -97,7 +97,7 @@ def test_apply_step_6_failure_prints_the_guidance(
     code = cli("apply", "--only", "6", "--yes", *common(moto, fake, config))
     out, err = capsys.readouterr()
     assert code == 1
-    assert "Run " in out and "[FAILURE]" in out
+    assert "Run " in out and "[FAILURE]" in out, err
     assert "Not authorized to perform sts:AssumeRoleWithWebIdentity" in err
     assert "Cause:" in err
     assert CANARY not in out + err

@@ -432,7 +432,8 @@ def test_verify_public_without_a_remembered_uri_reads_it_or_says_it_is_unknown()
     out, err = io.StringIO(), io.StringIO()
     uri = "public.ecr.aws/a1b2c3d4/hello-ecr"
     verify_command(s, aws=_PublicAws(uri), out=out, err=err)
-    assert f"Images in {uri}:" in out.getvalue()
+    # No image there yet: said as such, with the public URI that was read.
+    assert f"Nothing pushed yet to {uri}." in out.getvalue()
     assert "dkr.ecr" not in out.getvalue()
     out, err = io.StringIO(), io.StringIO()
     assert verify_command(s, aws=_PublicAws(None), out=out, err=err) == 1

@@ -142,3 +142,28 @@ def test_undo_confirm_at_80x24(snap_compare: Snap, moto: Any) -> None:
     build(moto)
     app = moto_app(moto.url, start="undo")
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys("ctrl+g"))
+
+
+def test_summary(snap_compare: Snap) -> None:
+    """What exists (here the repository), how to undo it, what next."""
+    aws = FakeAws()
+    aws.existing_repository(mutability="IMMUTABLE_WITH_EXCLUSION", scan=True)
+    aws.answers["describe_repositories"]["repositories"][0][
+        "imageTagMutabilityExclusionFilters"
+    ] = [{"filterType": "WILDCARD", "filter": "latest"}]
+    assert snap_compare(fake_app("summary", aws=aws), terminal_size=(100, 30), run_before=keys())
+
+
+def test_verify_before_anything_exists(snap_compare: Snap) -> None:
+    aws = FakeAws()
+    aws.answers["describe_images"] = FakeError(
+        "RepositoryNotFoundException", "The repository with name 'demo' does not exist"
+    )
+    assert snap_compare(fake_app("verify", aws=aws), terminal_size=(100, 30), run_before=keys())
+
+
+def test_apply_refused_after_the_answers_changed(snap_compare: Snap) -> None:
+    """^g after an edit says why it waits, on the status line."""
+    assert snap_compare(
+        fake_app("1"), terminal_size=(100, 30), run_before=keys("end", "x", "ctrl+g")
+    )

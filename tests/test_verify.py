@@ -113,15 +113,19 @@ def test_empty_repository_says_run_the_workflow(
     moto: MotoServer, aws: Aws, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert verify_command(settings(moto), aws=aws) == 1
-    assert "none yet" in capsys.readouterr().out
+    assert "Nothing pushed yet" in capsys.readouterr().out
 
 
-def test_missing_repository_is_a_failure_with_guidance(
+def test_missing_repository_says_nothing_pushed_yet(
     moto: MotoServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # Before step 1 there is nothing to verify: that is said plainly, not as a raw
+    # RepositoryNotFoundException (the exit code still says verification did not pass).
     s = Settings(ecr_repository="does-not-exist", region=REGION, endpoint_url=moto.url)
     assert verify_command(s, aws=Aws(region=REGION, endpoint_url=moto.url)) == 1
-    assert "RepositoryNotFoundException" in capsys.readouterr().err
+    said = capsys.readouterr()
+    assert "Nothing pushed yet" in said.out and "does not exist" in said.out
+    assert "RepositoryNotFoundException" not in said.out + said.err
 
 
 def test_invalid_input_is_exit_2_before_any_call() -> None:

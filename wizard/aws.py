@@ -50,6 +50,15 @@ def ecr_regions() -> frozenset[str]:
     return frozenset(regions)
 
 
+def available_profiles() -> list[str]:
+    """The profile names of the AWS config and credentials files, as botocore reads them
+    (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE honoured). Names only: no key is read
+    into the tool, and none is ever asked for."""
+    import botocore.session
+
+    return sorted(str(name) for name in botocore.session.Session().available_profiles)
+
+
 @dataclass(frozen=True)
 class Identity:
     account_id: str

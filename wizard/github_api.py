@@ -114,6 +114,13 @@ def permission_advice(permission: str, level: str) -> str:
     )
 
 
+def cancel_answer(run_id: int, *, finished: bool) -> str:
+    """What a face says after asking GitHub to cancel a run."""
+    if finished:
+        return f"Run {run_id} had already finished on GitHub; there was nothing to cancel."
+    return f"GitHub is cancelling run {run_id}; it stops within a few seconds."
+
+
 class GitHubError(Exception):
     """A request GitHub refused or could not answer; `str()` says why and what to do."""
 
@@ -569,6 +576,19 @@ class GitHub:
         path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/runs/{int(run_id)}"
         answer: dict[str, Any] = self._json("GET", path)
         return answer
+
+    def cancel_run(self, owner: str, repo: str, run_id: int) -> str:
+        """Ask GitHub to cancel a run (actions write): 202 Accepted while it stops; 409 Conflict
+        when it has already finished, which is said, not raised.
+        https://docs.github.com/en/rest/actions/workflow-runs#cancel-a-workflow-run"""
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/runs/{int(run_id)}/cancel"
+        try:
+            self.request("POST", path, {})
+        except GitHubError as exc:
+            if exc.status == 409:
+                return cancel_answer(int(run_id), finished=True)
+            raise
+        return cancel_answer(int(run_id), finished=False)
 
     def run_jobs(self, owner: str, repo: str, run_id: int) -> list[dict[str, Any]]:
         path = f"/repos/{_segment(owner)}/{_segment(repo)}/actions/runs/{int(run_id)}/jobs"

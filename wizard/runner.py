@@ -96,6 +96,7 @@ def plan_steps(ctx: StepContext, steps: Iterable[Step[Any]], attempt: Attempt | 
             run.planned.append(Planned(step, failure=failure(step, ctx, exc, len(ctx.sent))))
             break
         ctx.outputs.update(plan.outputs)
+        ctx.planned[step.number] = plan
         run.planned.append(Planned(step, plan=plan, observed=observed))
     return run
 

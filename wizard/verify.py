@@ -31,6 +31,8 @@ class Verification:
     immutable_tag: str = ""
     immutable: Image | None = None
     latest: Image | None = None
+    # False when the repository itself does not exist yet (step 1 not applied here).
+    repository_exists: bool = True
 
     @property
     def same_digest(self) -> bool | None:
@@ -53,6 +55,7 @@ class Verification:
     def to_json(self) -> dict[str, Any]:
         return {
             "repository_uri": self.repository_uri,
+            "repository_exists": self.repository_exists,
             "immutable_tag": self.immutable_tag,
             "immutable_digest": self.immutable_digest,
             "latest_digest": self.latest_digest,
@@ -97,6 +100,19 @@ def read_images(client: Any, repository: str) -> list[Image]:
             return images
 
 
+def read_pushed(client: Any, repository: str) -> list[Image] | None:
+    """The repository's images, or None when the repository does not exist: before step 1
+    there is nothing pushed yet, which is an answer, not a failure."""
+    from wizard.steps.aws_errors import is_not_found
+
+    try:
+        return read_images(client, repository)
+    except Exception as exc:
+        if is_not_found(exc):
+            return None
+        raise
+
+
 def repository_uri(
     name: str, *, account_id: str, region: str, partition: str = "aws", public_uri: str = ""
 ) -> str:
@@ -117,8 +133,11 @@ def _tag_key(tag: str, image: Image) -> tuple[str, float, int, int]:
     return date, pushed, run, attempt
 
 
-def verification(uri: str, images: list[Image]) -> Verification:
-    """Which immutable tag is newest, and whether `latest` points to the same image."""
+def verification(uri: str, images: list[Image] | None) -> Verification:
+    """Which immutable tag is newest, and whether `latest` points to the same image.
+    `images` None: the repository does not exist (see read_pushed)."""
+    if images is None:
+        return Verification(uri, (), repository_exists=False)
     latest = next((i for i in images if LATEST in i.tags), None)
     candidates = [(t, i) for i in images for t in i.tags if IMMUTABLE_TAG.match(t)]
     tag, immutable = ("", None)
@@ -142,12 +161,17 @@ def _when(image: Image | None) -> str:
 
 
 def verification_text(v: Verification, *, limit: int = 10) -> str:
-    lines = [f"Images in {v.repository_uri}:"]
-    if not v.images:
-        lines.append(
-            "  none yet. Run the workflow (step 6, or `gh workflow run`) and verify again."
+    if not v.repository_exists:
+        return (
+            f"Nothing pushed yet: the repository {v.repository_uri} does not exist. Step 1 "
+            "creates it; the workflow (step 6) pushes the first image. Verify again after that.\n"
         )
-        return "\n".join(lines)
+    if not v.images:
+        return (
+            f"Nothing pushed yet to {v.repository_uri}. Run the workflow (step 6, or "
+            "`gh workflow run`) and verify again.\n"
+        )
+    lines = [f"Images in {v.repository_uri}:"]
     for image in v.images[:limit]:
         tags = ", ".join(image.tags) or "(untagged)"
         lines.append(f"  {tags}  {image.digest[:19]}  pushed {_when(image)}")

@@ -13,6 +13,10 @@ it writes one JSON line to standard error and exits:
   botocore_at_paint  the same for botocore (the region lookup and validation use it).
 
 The parent measures the wall time from its own `Popen` to the moment it reads that line.
+
+`first_screen.py --bare-textual` measures the floor the same way: a bare Textual app with a
+header, one line and a footer, nothing of the wizard imported. Any other arguments are the
+CLI's (`--sandbox` included: the sandbox's first frame).
 """
 
 from __future__ import annotations
@@ -42,8 +46,44 @@ class ImportWatch(importlib.abc.MetaPathFinder):
         return None
 
 
+def bare_textual() -> int:
+    """The floor: a bare Textual app (a header, one line, a footer), measured the same way."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App[int]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("one line")
+            yield Footer()
+
+    painted: dict[str, Any] = {}
+    original_display = Bare._display
+
+    def watched_display(self: Any, screen: Any, renderable: Any) -> None:
+        if not painted and renderable is not None:
+            painted["first_paint_s"] = time.perf_counter() - START
+            painted["boto3_at_paint"] = "boto3" in sys.modules
+            painted["botocore_at_paint"] = "botocore" in sys.modules
+        original_display(self, screen, renderable)
+
+    async def auto_pilot(pilot: Any) -> None:
+        while not painted:
+            await pilot.pause(0.001)
+        report = {**painted, "imports": {}}
+        sys.stderr.write("FIRST-SCREEN " + json.dumps(report) + "\n")
+        sys.stderr.flush()
+        pilot.app.exit(0)
+
+    Bare._display = watched_display  # type: ignore[method-assign]
+    Bare().run(headless=True, auto_pilot=auto_pilot, size=(100, 30))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     sys.meta_path.insert(0, ImportWatch())
+    if argv[:1] == ["--bare-textual"]:
+        return bare_textual()
     from screens.app import WizardApp
     from screens.welcome import WelcomeScreen
     from wizard.cli import main as cli_main

@@ -25,7 +25,7 @@ STATE_STYLE = {
 
 
 class StepNavigator(Vertical):
-    """Lists welcome, steps 1-6 and verification; selecting one posts `Selected`."""
+    """Lists welcome, steps 1-6, verification and the summary; selecting one posts `Selected`."""
 
     DEFAULT_CSS = """
     StepNavigator {
@@ -55,7 +55,7 @@ class StepNavigator(Vertical):
     class Selected(Message):
         def __init__(self, target: str) -> None:
             super().__init__()
-            # "welcome", "1".."6" or "verify"
+            # "welcome", "1".."6", "verify" or "summary"
             self.target = target
 
     def __init__(
@@ -88,6 +88,7 @@ class StepNavigator(Vertical):
                 Option(self._line(str(number), f"{number}. {title}", state), id=str(number))
             )
         options.append(Option(self._line("verify", "Verification", None), id="verify"))
+        options.append(Option(self._line("summary", "Summary", None), id="summary"))
         return options
 
     def _line(self, target: str, title: str, state: StepState | None) -> Content:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from textual.content import Content
 from textual.widgets import Static
 
+from screens.wording import app_words
 from wizard.inert import inert
 from wizard.plan import StepPlan
 from wizard.render import plan_text
@@ -39,6 +40,7 @@ def line_style(line: str) -> str:
 
 
 def styled_line(line: str) -> Content:
+    line = app_words(line)
     style = line_style(line)
     return Content.styled(line, style) if style else Content(line)
 

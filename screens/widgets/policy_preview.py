@@ -12,12 +12,14 @@ from typing import Any
 
 from rich.syntax import Syntax
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
+
+from screens.widgets.json_wrap import reflow
 
 # A checker returns (problem lines, blocking): blocking problems keep the edit from being used.
 Checker = Callable[[dict[str, Any]], tuple[list[str], bool]]
@@ -41,8 +43,14 @@ class PolicyPreview(Vertical):
     PolicyPreview.-invalid {
         border: heavy $error;
     }
-    PolicyPreview > #policy-view {
+    PolicyPreview > #policy-scroll {
         height: auto;
+        overflow-x: auto;
+        overflow-y: hidden;
+    }
+    PolicyPreview #policy-view {
+        height: auto;
+        width: auto;
     }
     PolicyPreview > TextArea {
         height: 16;
@@ -51,7 +59,7 @@ class PolicyPreview(Vertical):
     PolicyPreview.-editing > TextArea {
         display: block;
     }
-    PolicyPreview.-editing > #policy-view {
+    PolicyPreview.-editing > #policy-scroll {
         display: none;
     }
     PolicyPreview > #policy-problems {
@@ -86,13 +94,18 @@ class PolicyPreview(Vertical):
         self.text = ""
         self.edited = False
         self.valid = True
+        # What the last check found in the edited text (shown under the editor).
+        self.problems: list[str] = []
         self.border_title = name
         self._check_timer: Timer | None = None
         # How many times the text was checked: a burst of typing is checked once.
         self.checks = 0
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="policy-view")
+        # Lines are fitted to the width between tokens (screens.widgets.json_wrap); a single
+        # token wider than the view scrolls sideways rather than being cut.
+        with ScrollableContainer(id="policy-scroll"):
+            yield Static("", id="policy-view")
         editor = TextArea("", id="policy-editor", soft_wrap=True, tab_behavior="indent")
         editor.cursor_blink = self.blink
         yield editor
@@ -123,14 +136,20 @@ class PolicyPreview(Vertical):
         state = "edited by hand" if self.edited else "built from your answers"
         self.border_title = f"{self.document_name} ({state}), exactly as it will be sent"
 
+    def on_resize(self) -> None:
+        if self.text and self.valid and not self.editing:
+            self._highlight()
+
     def _highlight(self) -> None:
         dark = self.app.current_theme.dark if self.app.current_theme else True
+        width = self.content_size.width
+        text = reflow(self.text, width) if width > 0 else self.text
         syntax = Syntax(
-            self.text,
+            text,
             "json",
             theme="ansi_dark" if dark else "ansi_light",
             background_color="default",
-            word_wrap=True,
+            word_wrap=False,
         )
         self.query_one("#policy-view", Static).update(syntax)
 
@@ -160,6 +179,7 @@ class PolicyPreview(Vertical):
         self._cancel_check()
         self.edited = False
         self.valid = True
+        self.problems = []
         self.remove_class("-invalid")
         self.remove_class("-editing")
         self.query_one("#policy-problems", Static).update("")
@@ -188,6 +208,7 @@ class PolicyPreview(Vertical):
         self.checks += 1
         document, problems, blocking = self._parse(self.text)
         self.valid = document is not None and not blocking
+        self.problems = problems
         self.set_class(not self.valid, "-invalid")
         shown = Content("\n").join(
             Content.styled(p, "$error" if blocking or document is None else "$warning")

@@ -369,7 +369,7 @@ def verify_command(
     err: IO[str] | None = None,
 ) -> int:
     from wizard.validate import ecr_repository, endpoint_url, region
-    from wizard.verify import read_images, repository_uri, verification, verification_text
+    from wizard.verify import read_pushed, repository_uri, verification, verification_text
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -394,13 +394,14 @@ def verify_command(
     try:
         identity = aws.identity()
         client = aws.ecr_public if settings.public else aws.ecr
-        images = read_images(client, settings.ecr_repository)
+        # None: the repository does not exist yet, which is "nothing pushed yet", not an error.
+        images = read_pushed(client, settings.ecr_repository)
     except Exception as exc:
         code = _report_failure(exc, settings, err)
         if as_json:
             _verify_json(out, code, problem=json_error(str(exc), type="failed"))
         return code
-    if settings.public and not public_uri:
+    if settings.public and not public_uri and images is not None:
         # An ECR Public URI holds the registry alias (public.ecr.aws/ALIAS/NAME), which no
         # other value gives: read it, never fall back to a private registry's URI.
         public_uri = _public_uri(client, settings.ecr_repository)

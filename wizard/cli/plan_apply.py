@@ -75,6 +75,13 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
         return stop
     # GitHub's canonical names and ids (when a token was found) are what gets remembered.
     settings = ctx.settings
+    if applying and 6 in only and not set(range(1, 6)) <= set(only):
+        wanted = _steps_before_the_run(ctx, only, ask=not args.yes and not args.json)
+        if wanted != only:
+            # The steps already wired (step 6 carries this face's progress printer) are kept.
+            added = select_steps(all_steps(), [n for n in wanted if n not in only])
+            steps = sorted([*added, *steps], key=lambda step: step.number)
+            only = wanted
     run = plan_steps(ctx, steps)
     if not args.json:
         for plan in run.plans:
@@ -105,7 +112,48 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
             return max(_finish(args, run, run.failed), EXIT_FAILED)
         if not args.json:
             print_lines([f"i {note}" for note in notes])
+            if run.failed is None and ctx.github is None and not {5, 6} <= set(only):
+                print_lines(["", *_github_next(args, settings)])
     return _finish(args, run, run.failed)
+
+
+def _github_next(args: argparse.Namespace, settings: Any) -> list[str]:
+    from pathlib import Path
+
+    from wizard.settings import CONFIG_NAME
+    from wizard.summary import github_steps_next
+
+    config = "" if Path(args.config) == Path(CONFIG_NAME) else str(args.config)
+    return github_steps_next(settings, config=config)
+
+
+def _steps_before_the_run(ctx: Any, only: list[int], *, ask: bool) -> list[int]:
+    """Step 6 runs the workflow that uses what steps 1-5 set up: say which are not done
+    (read-only), and on a terminal offer to run them first; otherwise go on as asked."""
+    import dataclasses
+
+    from wizard.prerequisites import missing_before, missing_lines, numbers_text
+    from wizard.runner import select_steps
+    from wizard.steps import all_steps
+
+    earlier = select_steps(all_steps(), [n for n in range(1, 6) if n not in only])
+    # A context of its own: these plans must not become outputs step 6 plans from.
+    check = dataclasses.replace(ctx, outputs=dict(ctx.outputs), sent=[], planned={}, reads={})
+    missing = [m for m in missing_before(check, 6, earlier) if m.number not in only]
+    if not missing:
+        return only
+    print_lines(missing_lines(missing), stderr=not ask)
+    numbers = [m.number for m in missing]
+    if ask and sys.stdin.isatty():
+        answer = input(f"Run {numbers_text(numbers)} first? [Y/n] ").strip().lower()
+        if answer in ("", "y", "yes"):
+            return sorted({*only, *numbers})
+        print_lines([f"Going on with step 6 without {numbers_text(numbers)}."])
+        return only
+    with_them = ",".join(str(n) for n in sorted({*only, *numbers}))
+    said = f"Going on with step 6 as asked; `--only {with_them}` runs {numbers_text(numbers)}"
+    print_lines([f"{said} first."], stderr=True)
+    return only
 
 
 def _print_result(result: Any) -> None:

@@ -61,6 +61,12 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
     from wizard.cli.common import UsageError, emit_usage_error, json_kind, print_lines
     from wizard.sandbox.box import SandboxUnavailable, open_sandbox
 
+    # The full-screen app's own start (not the plain prompts, Undo or a manifest, which need
+    # the sandbox seeded first) does not wait for the emulator.
+    plain_start = not any(getattr(args, name, None) for name in ("plain", "undo", "manifest"))
+    if args.command is None and plain_start:
+        return run_app_sandboxed(args)
+
     try:
         with open_sandbox(fail=str(getattr(args, "sandbox_fail", "") or "")) as box:
             try:
@@ -88,6 +94,49 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
         if getattr(args, "json", False):
             return emit_usage_error(json_kind(args), UsageError(str(exc)))
         return EXIT_USAGE
+
+
+def run_app_sandboxed(args: argparse.Namespace) -> int:
+    """The full-screen app in the sandbox. Its first frame does not wait for the emulator:
+    moto's import and server start, and the simulated GitHub, happen right after it, while
+    the app's workers wait for them (screens.launch.run_app's `start_later`)."""
+    import contextlib
+    import importlib.util
+    import sys
+
+    from wizard.cli.common import print_lines, resolve
+    from wizard.sandbox.box import INSTALL_HELP, TITLE, open_sandbox, permission_errors
+    from wizard.sandbox.box import sandbox_settings as placeholder
+
+    fail = str(getattr(args, "sandbox_fail", "") or "")
+    problems = permission_errors(fail)
+    if not problems and importlib.util.find_spec("moto") is None:
+        problems = [INSTALL_HELP]
+    if problems:
+        print_lines(problems, stderr=True)
+        return EXIT_USAGE
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from wizard.cli.prompts import not_a_terminal_lines
+
+        print_lines(not_a_terminal_lines(sandbox=True), stderr=True)
+        return EXIT_USAGE
+    from screens.launch import Started, run_app  # lazy: the engine never imports Textual
+
+    with contextlib.ExitStack() as stack:
+
+        def start() -> Started:
+            box = stack.enter_context(open_sandbox(fail=fail))
+            settings = prepare(args, box)
+            _, remembered, path = resolve(args)
+            return Started(settings, path, remembered, box.github, GITHUB_SOURCE)
+
+        return run_app(
+            placeholder(),
+            config_path=None,
+            start_step=args.step,
+            banner=TITLE,
+            start_later=start,
+        )
 
 
 def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:

@@ -86,6 +86,24 @@ def permission_errors(value: str) -> list[str]:
     ]
 
 
+TITLE = "ecr-oidc-wizard · SANDBOX (nothing leaves this machine)"
+
+
+def sandbox_settings(url: str = "") -> Settings:
+    """The sandbox's answers (`url`: its emulator's, "" before it runs)."""
+    return Settings(
+        github_repo=DEFAULT_REPO,
+        ecr_repository=DEFAULT_ECR_REPOSITORY,
+        role_name=DEFAULT_ROLE,
+        region=DEFAULT_REGION,
+        endpoint_url=url,
+        workflow_file=WORKFLOW_FILE,
+        workflow_name=WORKFLOW_NAME,
+        run_poll_seconds=POLL_SECONDS,
+        run_timeout_seconds=120.0,
+    )
+
+
 @dataclass
 class Sandbox:
     url: str
@@ -102,17 +120,7 @@ class Sandbox:
 
     def settings(self) -> Settings:
         """The sandbox's answers: filled in, so the path through the steps is quick."""
-        return Settings(
-            github_repo=DEFAULT_REPO,
-            ecr_repository=DEFAULT_ECR_REPOSITORY,
-            role_name=DEFAULT_ROLE,
-            region=DEFAULT_REGION,
-            endpoint_url=self.url,
-            workflow_file=WORKFLOW_FILE,
-            workflow_name=WORKFLOW_NAME,
-            run_poll_seconds=POLL_SECONDS,
-            run_timeout_seconds=120.0,
-        )
+        return sandbox_settings(self.url)
 
     def commit_workflow(self, settings: Settings) -> None:
         """Put the workflow the wizard writes for these answers on the simulated branches."""
@@ -137,7 +145,7 @@ class Sandbox:
 
     @property
     def title(self) -> str:
-        return "ecr-oidc-wizard · SANDBOX (nothing leaves this machine)"
+        return TITLE
 
     def aws(self, region: str = DEFAULT_REGION, *, profile: str = "") -> Any:
         return sandbox_aws(self.url, region, profile=profile)

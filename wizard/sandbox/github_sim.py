@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wizard.claims import build_sub, evaluate, glob_match
-from wizard.github_api import AccessProblem, GitHubError, _dispatch_error
+from wizard.github_api import AccessProblem, GitHubError, _dispatch_error, cancel_answer
 from wizard.iam.issuer import GITHUB_COM
 from wizard.policies import registry_host, repository_arn
 from wizard.workflow import WORKFLOWS_DIR, job_environment
@@ -86,6 +86,8 @@ class SimRun:
     outcome: Outcome | None = None
     # GitHub's run number: per workflow, from 1, never reused; it is part of the image tag.
     run_number: int = 1
+    # Cancelled through the API while it was not finished.
+    cancelled: bool = False
 
 
 @dataclass
@@ -360,6 +362,15 @@ class SimulatedGitHub:
         found = self._repo(owner, repo)
         return self._run_json(found, self._find_run(found, run_id))
 
+    def cancel_run(self, owner: str, repo: str, run_id: int) -> str:
+        found = self._repo(owner, repo)
+        run = self._find_run(found, run_id)
+        status, _ = self._advance(found, run)
+        if status == "completed":
+            return cancel_answer(run.id, finished=True)
+        run.cancelled = True
+        return cancel_answer(run.id, finished=False)
+
     def run_jobs(self, owner: str, repo: str, run_id: int) -> list[dict[str, Any]]:
         found = self._repo(owner, repo)
         return [self._job_json(found, self._find_run(found, run_id))]
@@ -393,6 +404,8 @@ class SimulatedGitHub:
 
     def _advance(self, repo: SimRepo, run: SimRun) -> tuple[str, int]:
         status, finished = self._timeline(run)
+        if run.cancelled:
+            return "completed", finished
         if status == "in_progress":
             with self._lock:
                 if run.outcome is None:
@@ -405,6 +418,8 @@ class SimulatedGitHub:
         return status, finished
 
     def _conclusion(self, run: SimRun, status: str) -> str | None:
+        if status == "completed" and run.cancelled:
+            return "cancelled"
         if status != "completed" or run.outcome is None:
             return None
         return "success" if run.outcome.failed_step is None else "failure"

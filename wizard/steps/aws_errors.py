@@ -16,3 +16,11 @@ def error_code(exc: BaseException) -> str:
 
 def is_not_found(exc: BaseException) -> bool:
     return error_code(exc) in NOT_FOUND_CODES
+
+
+# moto answers ECR denials with the HTTP status as the code (see tests' AccessDenied setup).
+ACCESS_DENIED_CODES = frozenset({"AccessDenied", "AccessDeniedException", "403"})
+
+
+def is_access_denied(exc: BaseException) -> bool:
+    return error_code(exc) in ACCESS_DENIED_CODES

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from wizard.plan import Call, StepPlan
+from wizard.plan import Action, Call, StepPlan
 from wizard.settings import Settings
 
 if TYPE_CHECKING:
@@ -54,6 +54,10 @@ class StepContext:
     def role_members(self) -> tuple[Settings, ...]:
         return self.members or (self.settings,)
 
+    # The plans made so far in this run, by step number: a later step can tell that an
+    # earlier one creates what it needs (step 3 needs step 2's provider) before warning.
+    planned: dict[int, StepPlan] = field(default_factory=dict)
+
     @property
     def account_id(self) -> str:
         return self.aws.identity().account_id
@@ -71,6 +75,11 @@ class StepContext:
         if key not in self.reads:
             self.reads[key] = fetch()
         return self.reads[key]
+
+    def creates_in_this_run(self, step: int) -> bool:
+        """Whether `step` was planned in this run and its plan creates something."""
+        plan = self.planned.get(step)
+        return plan is not None and any(c.action is Action.CREATE for c in plan.changes)
 
     def send(self, call: Call) -> Any:
         if self.on_call is not None:

@@ -33,6 +33,15 @@ class ProviderState:
         return bool(self.arn)
 
 
+def provider_arns(ctx: StepContext) -> list[str]:
+    """Every OIDC provider of the account, listed once per run (step 3 asks too)."""
+    listed = ctx.read_once(
+        "oidc-providers",
+        lambda: ctx.aws.iam.list_open_id_connect_providers()["OpenIDConnectProviderList"],
+    )
+    return [str(entry.get("Arn", "")) for entry in listed]
+
+
 class OidcProviderStep(Step[ProviderState]):
     number = 2
     key = "oidc-provider"
@@ -53,8 +62,7 @@ class OidcProviderStep(Step[ProviderState]):
         # IAM names the provider by its URL without the scheme, case as given: compare without
         # case, and never take another issuer's provider (GHES, an enterprise's own issuer).
         suffix = f":oidc-provider/{ctx.settings.oidc_issuer.name}".lower()
-        for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
-            arn = entry.get("Arn", "")
+        for arn in provider_arns(ctx):
             if not arn.lower().endswith(suffix):
                 continue
             # The API returns the URL without its scheme; the ARN already names the host.

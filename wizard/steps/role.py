@@ -18,7 +18,7 @@ from wizard.plan import (
 )
 from wizard.policies import role_arn, scope_notes, shared_trust_policy, subjects
 from wizard.settings import Settings
-from wizard.steps.aws_errors import is_not_found
+from wizard.steps.aws_errors import is_access_denied, is_not_found
 from wizard.steps.base import Step, StepContext
 from wizard.tags import CREATED_BY_KEY, CREATED_BY_VALUE, aws_tags
 
@@ -50,6 +50,53 @@ def edited_notes(document: dict[str, Any]) -> list[Note]:
     return notes
 
 
+def _providers(ctx: StepContext) -> tuple[str, ...] | None:
+    """The account's OIDC provider ARNs, shared with step 2's read; None when IAM would not
+    list them (the role can still be planned: the note below is then left out)."""
+    from wizard.steps.oidc_provider import provider_arns
+
+    try:
+        return tuple(provider_arns(ctx))
+    except Exception as exc:
+        if is_access_denied(exc):
+            return None
+        raise
+
+
+def _missing_providers(document: Any, providers: tuple[str, ...] | None) -> list[str]:
+    """The federated principals of the trust policy that are not providers of the account."""
+    if providers is None or not isinstance(document, dict):
+        return []
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    named: list[str] = []
+    for statement in statements if isinstance(statements, list) else []:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        federated = principal.get("Federated") if isinstance(principal, dict) else None
+        for arn in [federated] if isinstance(federated, str) else federated or []:
+            if isinstance(arn, str) and ":oidc-provider/" in arn and arn not in named:
+                named.append(arn)
+    return [arn for arn in named if arn not in providers]
+
+
+def _provider_note(missing: list[str], *, step_2_creates: bool) -> Note:
+    names = ", ".join(arn.split(":oidc-provider/", 1)[1] for arn in missing)
+    if step_2_creates:
+        return Note(
+            Severity.INFO,
+            f"The OIDC provider {names} does not exist yet; step 2 creates it first in this run.",
+        )
+    # IAM checks a federated principal when the trust policy is set: CreateRole and
+    # UpdateAssumeRolePolicy answer MalformedPolicyDocument ("Invalid principal in policy").
+    return Note(
+        Severity.WARNING,
+        f"The OIDC provider {names} does not exist yet in this account: step 2 creates it. "
+        "IAM refuses a trust policy that names a missing provider (MalformedPolicyDocument), "
+        "so apply step 2 before this one.",
+    )
+
+
 @dataclass(frozen=True)
 class RoleState:
     exists: bool
@@ -59,6 +106,9 @@ class RoleState:
     created_by_wizard: bool = False
     # Permissions the role already has besides the push policy: GitHub would get them too.
     other_policies: tuple[str, ...] = ()
+    # The account's OIDC providers (None: not listed, or they could not be), to say when the
+    # one the trust policy of a role to create names does not exist yet.
+    providers: tuple[str, ...] | None = None
 
 
 class RoleNotOurs(Exception):
@@ -84,7 +134,9 @@ class RoleStep(Step[RoleState]):
             role = ctx.aws.iam.get_role(RoleName=ctx.settings.role_name)["Role"]
         except Exception as exc:
             if is_not_found(exc):
-                return RoleState(exists=False)
+                # Creating the role is where a missing provider bites: look for it then only,
+                # so a re-run over existing roles reads nothing more.
+                return RoleState(exists=False, providers=_providers(ctx))
             raise
         # boto3 already URL-decodes and parses the document.
         document = role.get("AssumeRolePolicyDocument")
@@ -201,4 +253,7 @@ class RoleStep(Step[RoleState]):
                     "that assume it get those permissions too.",
                 )
             )
+        missing = _missing_providers(desired, observed.providers)
+        if missing and change.action is not Action.NOOP:
+            notes.insert(0, _provider_note(missing, step_2_creates=ctx.creates_in_this_run(2)))
         return self.new_plan(changes=(change,), notes=tuple(notes), outputs={"role_arn": arn})

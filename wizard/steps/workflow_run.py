@@ -14,24 +14,19 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wizard.claims import Verdict, build_sub, evaluate, glob_match
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.policies import audience, registry_host, subject_prefix, trust_policy
 from wizard.run_logs import explain_job, log_tail
 from wizard.settings import Settings
 from wizard.steps.base import Status, Step, StepContext, StepResult
-from wizard.workflow import (
-    PUBLIC_REGISTRY,
-    WORKFLOWS_DIR,
-    Expectations,
-    Finding,
-    check_workflow,
-    commit_help,
-    job_environment,
-    workflow_spec,
-)
+
+if TYPE_CHECKING:
+    from wizard.workflow import Finding
+
+# wizard.workflow and wizard.claims are imported where they are used: the app lists the steps
+# before its first frame, and does not need them for that.
 
 # Runs created this long before GitHub's dispatch time still count: GitHub's clocks differ.
 CLOCK_SLACK_SECONDS = 120.0
@@ -185,6 +180,8 @@ class DispatchCheck:
 
 def ref_is_tag(s: Settings, ref: str) -> bool:
     """A ref step 6 runs on is a branch unless it says refs/tags/ or only a tag pattern has it."""
+    from wizard.claims import glob_match
+
     if ref.startswith("refs/tags/"):
         return True
     if ref.startswith("refs/heads/"):
@@ -198,6 +195,8 @@ def ref_is_tag(s: Settings, ref: str) -> bool:
 def dispatch_sub(s: Settings, ref: str, environment: str) -> str | None:
     """The `sub` of the token a run on `ref` gets, in the repository's format; None when it
     cannot be known (a custom template with claims other than repo and context)."""
+    from wizard.claims import build_sub
+
     keys = s.sub_claim_keys or ["repo", "context"]
     if set(keys) - {"repo", "context"}:
         return None
@@ -263,6 +262,8 @@ def check_dispatch(
 ) -> DispatchCheck | None:
     """Evaluate the run's token against the role's trust policy; None when it cannot be.
     `step3` None: step 3 is in this run when its plan is (its plan sets role_arn)."""
+    from wizard.claims import Verdict, evaluate
+
     s = ctx.settings
     if environment is None:
         return None
@@ -300,6 +301,8 @@ def check_dispatch(
 
 def expected_registry(ctx: StepContext) -> str:
     """The host (or public.ecr.aws/ALIAS) the workflow must push to; "" when unknown."""
+    from wizard.workflow import PUBLIC_REGISTRY
+
     if ctx.settings.public:
         uri = ctx.outputs.get("repository_uri", "")
         parts = uri.split("/")
@@ -344,6 +347,8 @@ class WorkflowRunStep(Step[WorkflowState]):
         self._observed: WorkflowState | None = None
 
     def ref(self, ctx: StepContext) -> str:
+        from wizard.claims import glob_match
+
         s = ctx.settings
         if s.workflow_ref:
             return s.workflow_ref
@@ -358,6 +363,8 @@ class WorkflowRunStep(Step[WorkflowState]):
         return default
 
     def inspect(self, ctx: StepContext) -> WorkflowState:
+        from wizard.workflow import WORKFLOWS_DIR, Expectations, check_workflow, job_environment
+
         ref = self.ref(ctx)
         if ctx.github is None:
             return WorkflowState(checked=False, ref=ref)
@@ -382,12 +389,16 @@ class WorkflowRunStep(Step[WorkflowState]):
     ) -> DispatchCheck | None:
         """The run's token against the role; the committed file's environment when read, else
         the one the wizard's workflow uses."""
+        from wizard.workflow import workflow_spec
+
         environment = observed.environment
         if not observed.on_ref:
             environment = workflow_spec(ctx.settings).environment
         return check_dispatch(ctx, observed.ref, environment, step3=step3)
 
     def plan(self, ctx: StepContext, observed: WorkflowState) -> StepPlan:
+        from wizard.workflow import WORKFLOWS_DIR, commit_help
+
         s = ctx.settings
         ref = observed.ref
         self._observed = observed

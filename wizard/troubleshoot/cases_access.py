@@ -594,8 +594,7 @@ ACCESS: tuple[Case, ...] = (
         ),
         fix=(
             "Choose another role name (--role-name), or, if taking this role over is what you "
-            "want, look at what it holds and then run with --adopt-role (in the full-screen "
-            "app: tick 'Take over an existing role' in step 3)."
+            "want, look at what it holds and then take it over: pass --adopt-role."
         ),
         commands=(
             "aws iam get-role --role-name {role_name} --query Role.AssumeRolePolicyDocument",
