@@ -413,3 +413,23 @@ def test_an_unknown_policy_variable_is_named_and_can_be_supplied() -> None:
     # whatever the variable holds, a literal part that cannot match decides
     never = pol(allow({"StringEquals": {SUB: "repo:${aws:PrincipalTag/team}/r:*"}}))
     assert evaluate(never, {"sub": MAIN}, provider_arn=ARN).verdict is D
+
+
+@pytest.mark.parametrize("version", [None, "2008-10-17"])
+def test_policy_variables_are_literal_text_before_version_2012(version: str | None) -> None:
+    # IAM User Guide, "IAM JSON policy elements: Version": without Version 2012-10-17,
+    # ${aws:username} is not a variable but literal text, so it cannot equal a real sub.
+    templated = "repo:${" + GITHUB_COM.key("repository") + "}:ref:refs/heads/main"
+    policy: dict[str, Any] = {"Statement": [allow({"StringEquals": {SUB: templated}})]}
+    if version is not None:
+        policy["Version"] = version
+    assert evaluate(policy, _job(MAIN), provider_arn=ARN).verdict is D
+    # a sub that is the literal text itself matches
+    assert evaluate(policy, _job(templated), provider_arn=ARN).verdict is A
+    owner_repo = MAIN.split(":")[1]
+    assert (
+        evaluate(
+            pol(*policy["Statement"]), _job(MAIN, repository=owner_repo), provider_arn=ARN
+        ).verdict
+        is A
+    )

@@ -91,7 +91,7 @@ class _Resolved:
 
 
 def _resolve(value: str, ctx: RequestContext) -> _Resolved:
-    if "${" not in value:
+    if "${" not in value or not ctx.variables:
         return _Resolved((value,))
     parts: list[str | None] = []
     names: list[str] = []

@@ -16,7 +16,7 @@ from wizard.iam.document import ASSUME_ACTION, action_matches, document_problems
 from wizard.iam.explain import decide
 from wizard.iam.issuer import GITHUB_COM, Issuer, issuer_of_provider_arn
 from wizard.iam.principals import Caller, principal_applies
-from wizard.iam.request import RequestContext, build_context
+from wizard.iam.request import POLICY_VARIABLES_VERSION, RequestContext, build_context
 from wizard.iam.results import ConditionResult, Decision, Outcome, StatementResult, all_of
 
 
@@ -112,7 +112,14 @@ def evaluate(
     """
     chosen = issuer or (issuer_of_provider_arn(provider_arn) if provider_arn else None)
     chosen = chosen or GITHUB_COM
-    ctx = build_context(claims, issuer=chosen, supplied=context, partial=partial)
+    version = policy.get("Version") if isinstance(policy, Mapping) else None
+    ctx = build_context(
+        claims,
+        issuer=chosen,
+        supplied=context,
+        partial=partial,
+        variables=version == POLICY_VARIABLES_VERSION,
+    )
     caller = Caller(chosen, provider_arn)
     evaluated = [
         evaluate_statement(i, s, ctx, action, caller) for i, s in enumerate(statements(policy))

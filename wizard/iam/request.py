@@ -51,6 +51,10 @@ ALWAYS_CARRIED: Final = frozenset(
 )
 
 
+# The policy language version that has policy variables.
+POLICY_VARIABLES_VERSION: Final = "2012-10-17"
+
+
 class _Unknown:
     def __repr__(self) -> str:
         return "UNKNOWN"
@@ -74,6 +78,10 @@ class RequestContext:
     supplied: tuple[str, ...] = ()
     # The claims are what a person typed, not a whole token (see ALWAYS_CARRIED).
     partial: bool = False
+    # Whether ``${...}`` in the policy's values is a policy variable: only under Version
+    # 2012-10-17. Without a Version (it defaults to 2008-10-17), or with 2008-10-17, IAM reads
+    # ``${aws:username}`` as literal text (IAM User Guide, "IAM JSON policy elements: Version").
+    variables: bool = True
 
     def lookup(self, key: str) -> Lookup:
         lowered = key.lower()
@@ -105,6 +113,7 @@ def build_context(
     issuer: Issuer = GITHUB_COM,
     supplied: Iterable[tuple[str, str]] = (),
     partial: bool = False,
+    variables: bool = True,
 ) -> RequestContext:
     """The request for a token with `claims` (short names or full keys) from `issuer`.
 
@@ -133,7 +142,9 @@ def build_context(
         given.setdefault(key.strip().lower(), []).append(value)
     for key, many in given.items():
         values[key] = tuple(many)
-    return RequestContext(issuer, values, tuple(sorted(set(hidden))), tuple(given), partial)
+    return RequestContext(
+        issuer, values, tuple(sorted(set(hidden))), tuple(given), partial, variables
+    )
 
 
 def parse_context(items: Iterable[str]) -> list[tuple[str, str]]:
