@@ -433,3 +433,44 @@ def test_policy_variables_are_literal_text_before_version_2012(version: str | No
         ).verdict
         is A
     )
+
+
+GHES_ARN = "arn:aws:iam::111122223333:oidc-provider/ghe.example.com/_services/token"
+
+
+def test_a_statement_trusting_two_issuers_is_judged_for_each() -> None:
+    # github.com tokens pass the github.com aud check and nothing pins their repository; the
+    # Enterprise Server provider listed first must not hide that.
+    statement = allow({"StringEquals": {AUD: STS}}, principal={"Federated": [GHES_ARN, ARN]})
+    findings = lint_trust_policy(pol(statement), account_id="111122223333")
+    assert any(f.code == "no-sub" and SUB in f.message for f in findings)
+    assert evaluate(pol(statement), _job(STRANGER), provider_arn=ARN).verdict is A
+
+
+@pytest.mark.parametrize(
+    "sub",
+    [
+        "repo:${" + GITHUB_COM.key("repository") + "}:*",
+        "repo:${" + GITHUB_COM.key("repository") + "}:ref:refs/heads/main",
+        "${" + GITHUB_COM.key("sub") + "}",
+    ],
+)
+def test_a_variable_of_the_tokens_own_repository_in_sub_admits_everyone(sub: str) -> None:
+    statement = allow({"StringEquals": {AUD: STS}, "StringLike": {SUB: sub}})
+    claims = _job(STRANGER, repository="evil/x")
+    assert evaluate(pol(statement), claims, provider_arn=ARN).verdict is A
+    codes = {f.code: f.level for f in lint_trust_policy(pol(statement))}
+    assert codes.get("sub-variable") == "high"
+    # Before Version 2012-10-17 the same text is literal: nobody matches, nothing is open.
+    literal = {"Statement": [statement]}
+    assert evaluate(literal, claims, provider_arn=ARN).verdict is D
+    assert "sub-variable" not in {f.code for f in lint_trust_policy(literal)}
+
+
+def test_a_variable_of_a_claim_sts_does_not_expose_admits_nobody() -> None:
+    # repository_owner is not a condition key: the variable has no value, so nothing matches.
+    sub = "repo:${" + GITHUB_COM.key("repository_owner") + "}/*"
+    statement = allow({"StringEquals": {AUD: STS}, "StringLike": {SUB: sub}})
+    claims = _job(STRANGER, repository="evil/x")
+    assert evaluate(pol(statement), claims, provider_arn=ARN).verdict is D
+    assert "sub-variable" not in {f.code for f in lint_trust_policy(pol(statement))}
