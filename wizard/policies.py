@@ -155,11 +155,25 @@ def template_keys(s: Settings) -> list[str]:
     return s.sub_claim_keys or ["repo", "context"]
 
 
+# Claims whose value in a custom subject is always a known fact, never `*` (owner names and ids
+# hold no ':'), so they may stand before the repository claim.
+FIXED_KEYS = frozenset({"repository_owner", "repository_owner_id"})
+
+
 def template_pins_repository(s: Settings) -> bool:
     """True when the subject itself names the repository; otherwise the trust policy must pin
-    it with a repository_id condition (or any repository on GitHub would match)."""
-    keys = set(template_keys(s))
-    return bool(keys & {"repo", "repository"}) or ("repository_id" in keys and bool(s.repo_id))
+    it with a repository_id condition (or any repository on GitHub would match).
+
+    A claim that may be written as `*` ahead of the repository claim (``actor:*:repo:o/r:...``)
+    does not pin it: `*` also matches ':', so it can swallow another repository's
+    ``repo:OWNER/NAME`` together with text that repository controls (an environment's name).
+    """
+    keys = template_keys(s)
+    pinning = {"repo", "repository"} | ({"repository_id"} if s.repo_id else set())
+    first = next((i for i, key in enumerate(keys) if key in pinning), None)
+    if first is None:
+        return False
+    return all(key in FIXED_KEYS for key in keys[:first])
 
 
 def inexpressible_scopes(s: Settings) -> list[str]:

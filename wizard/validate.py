@@ -422,8 +422,9 @@ def _subject_template(s: Settings) -> list[FieldError]:
             "required",
             "",
             f"the repository's subject template ({', '.join(s.sub_claim_keys)}) does not name "
-            "the repository, so the trust policy must pin its numeric id: pass --repo-id or run "
-            "with a GitHub token.",
+            "the repository, or names it after a claim matched with '*' (which can swallow "
+            "another repository's name), so the trust policy must pin its numeric id: pass "
+            "--repo-id or run with a GitHub token.",
         ),
     ]
 
