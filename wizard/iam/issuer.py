@@ -32,6 +32,9 @@ GHES_PATH = "/_services/token"
 # aws-cn's STS asks for its own audience (configure-aws-credentials sends it in cn- regions).
 CN_AUDIENCE = "sts.amazonaws.com.cn"
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
+# IAM API Reference, CreateOpenIDConnectProvider, Url: "The URL should not contain a port
+# number."
+NO_PORT = "an IAM OIDC provider URL holds no port number"
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = rf"{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?"
@@ -112,6 +115,8 @@ def parse_issuer(text: str) -> Issuer:
         raise ValueError(f"issuer must be an https:// URL, got {raw!r}")
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError(f"issuer must be a plain https://HOST[/PATH] URL, got {raw!r}")
+    if ":" in parts.netloc:
+        raise ValueError(f"issuer must not hold a port ({NO_PORT}), got {raw!r}")
     found = issuer_from_name(parts.netloc + parts.path)
     if found is None:
         raise ValueError(
@@ -148,8 +153,14 @@ def issuer_for_api(api_url: str) -> Issuer:
         return Issuer(f"token.actions.{found['sub']}.ghe.com", "ghe.com")
     if parts.path.rstrip("/") != "/api/v3":
         return GITHUB_COM
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    return Issuer(f"{netloc}{GHES_PATH}", "ghes")
+    if ":" in parts.netloc:
+        # Port 8443 is the Management Console's, not the issuer's: GHES signs its tokens as
+        # https://HOSTNAME/_services/token, and IAM's provider URL holds no port.
+        raise ValueError(
+            f"the issuer cannot be told from a GitHub API URL with a port ({NO_PORT}), got "
+            f"{raw!r}: pass --issuer https://{host}/_services/token"
+        )
+    return Issuer(f"{host}{GHES_PATH}", "ghes")
 
 
 def choose_issuer(issuer: str, api_url: str) -> Issuer:
