@@ -474,3 +474,21 @@ def test_a_variable_of_a_claim_sts_does_not_expose_admits_nobody() -> None:
     claims = _job(STRANGER, repository="evil/x")
     assert evaluate(pol(statement), claims, provider_arn=ARN).verdict is D
     assert "sub-variable" not in {f.code for f in lint_trust_policy(pol(statement))}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda p: p.update(Version="2012-10-18"), "Version '2012-10-18'"),
+        (
+            lambda p: [s.update(Sid="Same") for s in p["Statement"]],
+            "repeats the Sid 'Same' of statement 0",
+        ),
+    ],
+)
+def test_documents_iam_refuses_are_reported_invalid(change: Any, problem: str) -> None:
+    policy = pol(WIZARD, deny({"StringEquals": {GITHUB_COM.key("environment"): "x"}}))
+    change(policy)
+    decision = evaluate(policy, _job(MAIN), provider_arn=ARN)
+    assert any(problem in p for p in decision.problems)
+    assert "invalid" in decision.reason
