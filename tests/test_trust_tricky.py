@@ -492,3 +492,29 @@ def test_documents_iam_refuses_are_reported_invalid(change: Any, problem: str) -
     decision = evaluate(policy, _job(MAIN), provider_arn=ARN)
     assert any(problem in p for p in decision.problems)
     assert "invalid" in decision.reason
+
+
+@pytest.mark.parametrize(
+    "deny_condition",
+    [
+        # a stranger names an environment 'prod' in their own repository
+        {"StringNotEquals": {GITHUB_COM.key("environment"): "prod"}},
+        {"StringNotLike": {SUB: "*:environment:prod"}},
+    ],
+)
+def test_a_deny_on_what_a_stranger_chooses_does_not_narrow(deny_condition: Any) -> None:
+    policy = pol(allow({"StringEquals": {AUD: STS}, "StringLike": {SUB: "repo:*"}}))
+    policy["Statement"].append(deny(deny_condition))
+    stranger = {
+        "sub": "repo:evil/x:environment:prod",
+        "repository": "evil/x",
+        "environment": "prod",
+    }
+    assert evaluate(policy, stranger, provider_arn=ARN).verdict is A
+    assert "wildcard-owner" in {f.code for f in lint_trust_policy(policy)}
+    # a Deny on what GitHub says (the repository id) does hold strangers back
+    pinned = pol(
+        policy["Statement"][0],
+        deny({"StringNotEquals": {GITHUB_COM.key("repository_id"): "1"}}),
+    )
+    assert "wildcard-owner" not in {f.code for f in lint_trust_policy(pinned)}

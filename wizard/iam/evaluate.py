@@ -100,6 +100,7 @@ def evaluate(
     issuer: Issuer | None = None,
     context: Iterable[tuple[str, str]] = (),
     partial: bool = False,
+    free: Iterable[str] = (),
 ) -> Decision:
     """Would a token with `claims` from `issuer` be allowed `action` by the trust `policy`?
 
@@ -108,6 +109,8 @@ def evaluate(
     the one `provider_arn` names, else github.com. `context` supplies values of keys the
     simulator cannot know (``("aws:CurrentTime", "2026-01-01T00:00:00Z")``). `partial` says the
     claims are a few a person typed: a claim every token carries but not given cannot be told.
+    `free` names claims the caller chooses (any value, or none): when not given, a condition
+    on one of them cannot be told.
     Never raises.
     """
     chosen = issuer or (issuer_of_provider_arn(provider_arn) if provider_arn else None)
@@ -119,6 +122,7 @@ def evaluate(
         supplied=context,
         partial=partial,
         variables=version == POLICY_VARIABLES_VERSION,
+        free=free,
     )
     caller = Caller(chosen, provider_arn)
     evaluated = [

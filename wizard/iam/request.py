@@ -82,6 +82,9 @@ class RequestContext:
     # 2012-10-17. Without a Version (it defaults to 2008-10-17), or with 2008-10-17, IAM reads
     # ``${aws:username}`` as literal text (IAM User Guide, "IAM JSON policy elements: Version").
     variables: bool = True
+    # Claims the caller picks freely (any value, or none) and the request does not set: a
+    # condition on one of them cannot be told.
+    free: frozenset[str] = frozenset()
 
     def lookup(self, key: str) -> Lookup:
         lowered = key.lower()
@@ -89,7 +92,9 @@ class RequestContext:
             return self.values[lowered]
         if lowered.startswith(self.issuer.key_prefix):
             name = lowered[len(self.issuer.key_prefix) :]
-            return UNKNOWN if self.partial and name in ALWAYS_CARRIED else None
+            if name in self.free or (self.partial and name in ALWAYS_CARRIED):
+                return UNKNOWN
+            return None
         if _PROVIDER_KEY.match(lowered):
             return None
         return UNKNOWN
@@ -114,6 +119,7 @@ def build_context(
     supplied: Iterable[tuple[str, str]] = (),
     partial: bool = False,
     variables: bool = True,
+    free: Iterable[str] = (),
 ) -> RequestContext:
     """The request for a token with `claims` (short names or full keys) from `issuer`.
 
@@ -143,7 +149,13 @@ def build_context(
     for key, many in given.items():
         values[key] = tuple(many)
     return RequestContext(
-        issuer, values, tuple(sorted(set(hidden))), tuple(given), partial, variables
+        issuer,
+        values,
+        tuple(sorted(set(hidden))),
+        tuple(given),
+        partial,
+        variables,
+        frozenset(n.lower() for n in free),
     )
 
 
