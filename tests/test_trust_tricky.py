@@ -518,3 +518,22 @@ def test_a_deny_on_what_a_stranger_chooses_does_not_narrow(deny_condition: Any) 
         deny({"StringNotEquals": {GITHUB_COM.key("repository_id"): "1"}}),
     )
     assert "wildcard-owner" not in {f.code for f in lint_trust_policy(pinned)}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sub", "verdict"),
+    [
+        # ${*} and ${?} stand for the characters themselves, never for wildcards
+        ("repo:o/r:ref:refs/heads/${*}", MAIN, D),
+        ("repo:o/r:ref:refs/heads/${*}", "repo:o/r:ref:refs/heads/*", A),
+        ("repo:o/r:ref:refs/heads/ma${?}n", MAIN, D),
+        ("repo:o/r:ref:refs/heads/ma${?}n", "repo:o/r:ref:refs/heads/ma?n", A),
+        # a plain wildcard beside a variable still is one
+        ("repo:${" + GITHUB_COM.key("repository") + "}:ref:refs/heads/*", MAIN, A),
+    ],
+)
+def test_escaped_wildcards_are_literal_under_stringlike(
+    pattern: str, sub: str, verdict: Verdict
+) -> None:
+    policy = pol(allow({"StringLike": {SUB: pattern}}))
+    assert evaluate(policy, _job(sub, repository="o/r"), provider_arn=ARN).verdict is verdict
