@@ -297,6 +297,8 @@ def test_the_cli_refuses_an_inexpressible_scope_with_exit_2(
         (["actor", "repo", "context"], {}),
         (["ref", "repo", "context"], {"environments": ["prod"]}),
         (["workflow", "repository", "context"], {}),
+        # the owner's id unknown is written as '*'
+        (["repository_owner_id", "repo", "context"], {}),
     ],
 )
 def test_a_wildcard_claim_before_the_repository_needs_the_repository_id(
@@ -319,3 +321,10 @@ def test_known_owner_claims_before_the_repository_still_pin_it() -> None:
     assert condition(s)["StringEquals"]["token.actions.githubusercontent.com:sub"] == (
         f"repository_owner:UNGlobalPlatform:{REPO}:ref:refs/heads/main"
     )
+
+
+def test_a_known_owner_id_before_the_repository_pins_it() -> None:
+    s = settings(sub_claim_keys=["repository_owner_id", "repo", "context"], owner_id="42")
+    assert validate.settings_errors(s) == []
+    sub = condition(s)["StringEquals"]["token.actions.githubusercontent.com:sub"]
+    assert sub == f"repository_owner_id:42:{REPO}:ref:refs/heads/main"

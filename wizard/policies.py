@@ -155,11 +155,6 @@ def template_keys(s: Settings) -> list[str]:
     return s.sub_claim_keys or ["repo", "context"]
 
 
-# Claims whose value in a custom subject is always a known fact, never `*` (owner names and ids
-# hold no ':'), so they may stand before the repository claim.
-FIXED_KEYS = frozenset({"repository_owner", "repository_owner_id"})
-
-
 def template_pins_repository(s: Settings) -> bool:
     """True when the subject itself names the repository; otherwise the trust policy must pin
     it with a repository_id condition (or any repository on GitHub would match).
@@ -173,7 +168,10 @@ def template_pins_repository(s: Settings) -> bool:
     first = next((i for i, key in enumerate(keys) if key in pinning), None)
     if first is None:
         return False
-    return all(key in FIXED_KEYS for key in keys[:first])
+    # Claims written as a known fact, never `*` (owner names and ids hold no ':'): they may
+    # stand before the repository claim. The owner's id only when it is known.
+    fixed = {"repository_owner"} | ({"repository_owner_id"} if s.owner_id else set())
+    return all(key in fixed for key in keys[:first])
 
 
 def inexpressible_scopes(s: Settings) -> list[str]:
