@@ -328,3 +328,9 @@ def test_a_known_owner_id_before_the_repository_pins_it() -> None:
     assert validate.settings_errors(s) == []
     sub = condition(s)["StringEquals"]["token.actions.githubusercontent.com:sub"]
     assert sub == f"repository_owner_id:42:{REPO}:ref:refs/heads/main"
+
+
+@pytest.mark.parametrize("field", ["owner_id", "repo_id"])
+def test_a_given_id_must_be_a_number(field: str) -> None:
+    s = settings(sub_claim_keys=["repository_owner_id", "repo", "context"], **{field: "*"})
+    assert field in [e.field for e in validate.settings_errors(s)]
