@@ -66,6 +66,9 @@ def no_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         (GHES_API, GHES),
         ("https://GHE.Example.com/api/v3/", GHES),
         ("https://api.octocorp.ghe.com", GHE_COM),
+        # neither GHE.com's tenant host nor github.com is an Enterprise Server
+        ("https://octocorp.ghe.com/api/v3", GHE_COM),
+        ("https://github.com/api/v3", GITHUB_COM),
         # a URL of no known shape (a proxy, a local stand-in) does not tell: --issuer does
         ("https://github-proxy.internal", GITHUB_COM),
         ("http://127.0.0.1:8080", GITHUB_COM),

@@ -43,6 +43,7 @@ _DOTCOM = re.compile(rf"^token\.actions\.githubusercontent\.com(?:/(?P<slug>{_SL
 _GHE_COM = re.compile(rf"^token\.actions\.(?P<sub>{_LABEL})\.ghe\.com(?:/(?P<slug>{_SLUG}))?$")
 _GHES = re.compile(rf"^(?P<host>{_HOST})/_services/token$")
 _GHE_COM_API = re.compile(rf"^api\.(?P<sub>{_LABEL})\.ghe\.com$")
+_GHE_COM_HOST = re.compile(rf"^(?P<sub>{_LABEL})\.ghe\.com$")
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,11 @@ def issuer_for_api(api_url: str) -> Issuer:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http") or not host:
         raise ValueError(f"GitHub API URL must be https://HOST[/api/v3], got {raw!r}")
-    if host == "api.github.com":
+    if host in ("api.github.com", "github.com", "www.github.com"):
         return GITHUB_COM
-    found = _GHE_COM_API.match(host)
+    # GHE.com's API is api.SUBDOMAIN.ghe.com; SUBDOMAIN.ghe.com itself (with /api/v3 added
+    # by habit from Enterprise Server) is the same tenant, never an Enterprise Server.
+    found = _GHE_COM_API.match(host) or _GHE_COM_HOST.match(host)
     if found:
         return Issuer(f"token.actions.{found['sub']}.ghe.com", "ghe.com")
     if parts.path.rstrip("/") != "/api/v3":
