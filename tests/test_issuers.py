@@ -65,11 +65,10 @@ def no_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         ("https://api.github.com/", GITHUB_COM),
         (GHES_API, GHES),
         ("https://GHE.Example.com/api/v3/", GHES),
-        (
-            "https://ghe.example.com:8443/api/v3",
-            Issuer("ghe.example.com:8443/_services/token", "ghes"),
-        ),
         ("https://api.octocorp.ghe.com", GHE_COM),
+        # neither GHE.com's tenant host nor github.com is an Enterprise Server
+        ("https://octocorp.ghe.com/api/v3", GHE_COM),
+        ("https://github.com/api/v3", GITHUB_COM),
         # a URL of no known shape (a proxy, a local stand-in) does not tell: --issuer does
         ("https://github-proxy.internal", GITHUB_COM),
         ("http://127.0.0.1:8080", GITHUB_COM),
@@ -105,6 +104,8 @@ def test_issuers_accepted(text: str, expected: Issuer) -> None:
         "https://token.actions.githubusercontent.com?x=1",
         "https://gitlab.example.com/oauth",
         "token.actions.githubusercontent.com",
+        # IAM's provider URL holds no port, and GHES signs as https://HOSTNAME/_services/token
+        "https://ghe.example.com:8443/_services/token",
     ],
 )
 def test_other_issuers_are_refused_naming_the_field(text: str) -> None:
@@ -342,3 +343,26 @@ def test_a_rollout_reuses_the_chosen_issuers_provider() -> None:
             }
         ]
     ]
+
+
+def test_an_api_url_with_a_port_does_not_make_an_issuer_with_a_port() -> None:
+    # 8443 is GHES's Management Console port; a provider URL with a port is not IAM's shape.
+    errors = validate.settings_errors(
+        Settings(
+            github_repo=REPO,
+            role_name="R",
+            region=REGION,
+            github_api_url="https://ghe.example.com:8443/api/v3",
+        ),
+        steps=(3,),
+    )
+    assert [e.field for e in errors] == ["github_api_url"]
+    assert "--issuer https://ghe.example.com/_services/token" in errors[0].message
+    with_issuer = Settings(
+        github_repo=REPO,
+        role_name="R",
+        region=REGION,
+        github_api_url="https://ghe.example.com:8443/api/v3",
+        issuer="https://ghe.example.com/_services/token",
+    )
+    assert validate.settings_errors(with_issuer, steps=(3,)) == []

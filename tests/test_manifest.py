@@ -77,6 +77,16 @@ def test_entries_take_the_shared_answers_and_override_them() -> None:
         (lambda d: d["repositories"][0].update(colour="blue"), "unknown setting(s): colour"),
         (lambda d: d["repositories"][1].update(github_repo="nope"), "repositories[2] (nope)"),
         (lambda d: d.update(version=99), "'version' must be a whole number"),
+        # one-run answers are flags, never file content: a planted file cannot adopt roles
+        (lambda d: d["answers"].update(adopt_role=True), "adopt_role is never read from a file"),
+        (
+            lambda d: d["repositories"][2].update(adopt_role=True),
+            "pass --adopt-role to the run",
+        ),
+        (
+            lambda d: d["answers"].update(endpoint_url="http://127.0.0.1:1"),
+            "endpoint_url is never read from a file",
+        ),
     ],
 )
 def test_a_bad_manifest_is_refused_naming_the_entry_and_rule(change: Any, expected: str) -> None:
@@ -85,6 +95,11 @@ def test_a_bad_manifest_is_refused_naming_the_entry_and_rule(change: Any, expect
     with pytest.raises(ManifestError) as raised:
         parse_manifest(data, "m.toml")
     assert expected in str(raised.value)
+
+
+def test_adopt_role_given_as_a_flag_still_applies() -> None:
+    manifest = parse_manifest(manifest_data(2), "m.toml", {"adopt_role": True})
+    assert all(e.settings.adopt_role for e in manifest.entries)
 
 
 def test_a_shared_role_has_one_push_policy_name() -> None:

@@ -289,3 +289,48 @@ def test_the_cli_refuses_an_inexpressible_scope_with_exit_2(
     )
     assert code == 2
     assert "'context' or 'environment'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("keys", "scope"),
+    [
+        (["actor", "repo", "context"], {}),
+        (["ref", "repo", "context"], {"environments": ["prod"]}),
+        (["workflow", "repository", "context"], {}),
+        # the owner's id unknown is written as '*'
+        (["repository_owner_id", "repo", "context"], {}),
+    ],
+)
+def test_a_wildcard_claim_before_the_repository_needs_the_repository_id(
+    keys: list[str], scope: dict[str, Any]
+) -> None:
+    # `actor:*:repo:o/r:...`: the `*` also matches ':', so another repository's token whose
+    # environment is named ':repo:o/r:...' would match; only the numeric id pins the repository.
+    s = settings(sub_claim_keys=keys, **scope)
+    errors = validate.settings_errors(s)
+    assert [e.field for e in errors] == ["repo_id"]
+    with pytest.raises(policies.PolicyError, match="--repo-id"):
+        policies.trust_policy(s, partition="aws", account_id=ACCOUNT)
+    pinned = condition(settings(sub_claim_keys=keys, repo_id="987", **scope))
+    assert pinned["StringEquals"]["token.actions.githubusercontent.com:repository_id"] == "987"
+
+
+def test_known_owner_claims_before_the_repository_still_pin_it() -> None:
+    s = settings(sub_claim_keys=["repository_owner", "repo", "context"])
+    assert validate.settings_errors(s) == []
+    assert condition(s)["StringEquals"]["token.actions.githubusercontent.com:sub"] == (
+        f"repository_owner:UNGlobalPlatform:{REPO}:ref:refs/heads/main"
+    )
+
+
+def test_a_known_owner_id_before_the_repository_pins_it() -> None:
+    s = settings(sub_claim_keys=["repository_owner_id", "repo", "context"], owner_id="42")
+    assert validate.settings_errors(s) == []
+    sub = condition(s)["StringEquals"]["token.actions.githubusercontent.com:sub"]
+    assert sub == f"repository_owner_id:42:{REPO}:ref:refs/heads/main"
+
+
+@pytest.mark.parametrize("field", ["owner_id", "repo_id"])
+def test_a_given_id_must_be_a_number(field: str) -> None:
+    s = settings(sub_claim_keys=["repository_owner_id", "repo", "context"], **{field: "*"})
+    assert field in [e.field for e in validate.settings_errors(s)]

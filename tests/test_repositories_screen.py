@@ -16,9 +16,10 @@ from wizard.manifest.model import parse_manifest
 
 
 def repositories_app(url: str, count: int = 3) -> WizardApp:
-    data = manifest_data(count, endpoint_url=url)
+    data = manifest_data(count)
     session = Session(demo_settings(endpoint_url=url), config_path=Path("unused.toml"))
-    session.manifest = parse_manifest(data, "repos.toml")
+    # The endpoint is the run's (a flag), never the file's.
+    session.manifest = parse_manifest(data, "repos.toml", {"endpoint_url": url})
     return WizardApp(session, start="repositories", blink=False)
 
 

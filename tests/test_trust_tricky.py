@@ -413,3 +413,127 @@ def test_an_unknown_policy_variable_is_named_and_can_be_supplied() -> None:
     # whatever the variable holds, a literal part that cannot match decides
     never = pol(allow({"StringEquals": {SUB: "repo:${aws:PrincipalTag/team}/r:*"}}))
     assert evaluate(never, {"sub": MAIN}, provider_arn=ARN).verdict is D
+
+
+@pytest.mark.parametrize("version", [None, "2008-10-17"])
+def test_policy_variables_are_literal_text_before_version_2012(version: str | None) -> None:
+    # IAM User Guide, "IAM JSON policy elements: Version": without Version 2012-10-17,
+    # ${aws:username} is not a variable but literal text, so it cannot equal a real sub.
+    templated = "repo:${" + GITHUB_COM.key("repository") + "}:ref:refs/heads/main"
+    policy: dict[str, Any] = {"Statement": [allow({"StringEquals": {SUB: templated}})]}
+    if version is not None:
+        policy["Version"] = version
+    assert evaluate(policy, _job(MAIN), provider_arn=ARN).verdict is D
+    # a sub that is the literal text itself matches
+    assert evaluate(policy, _job(templated), provider_arn=ARN).verdict is A
+    owner_repo = MAIN.split(":")[1]
+    assert (
+        evaluate(
+            pol(*policy["Statement"]), _job(MAIN, repository=owner_repo), provider_arn=ARN
+        ).verdict
+        is A
+    )
+
+
+GHES_ARN = "arn:aws:iam::111122223333:oidc-provider/ghe.example.com/_services/token"
+
+
+def test_a_statement_trusting_two_issuers_is_judged_for_each() -> None:
+    # github.com tokens pass the github.com aud check and nothing pins their repository; the
+    # Enterprise Server provider listed first must not hide that.
+    statement = allow({"StringEquals": {AUD: STS}}, principal={"Federated": [GHES_ARN, ARN]})
+    findings = lint_trust_policy(pol(statement), account_id="111122223333")
+    assert any(f.code == "no-sub" and SUB in f.message for f in findings)
+    assert evaluate(pol(statement), _job(STRANGER), provider_arn=ARN).verdict is A
+
+
+@pytest.mark.parametrize(
+    "sub",
+    [
+        "repo:${" + GITHUB_COM.key("repository") + "}:*",
+        "repo:${" + GITHUB_COM.key("repository") + "}:ref:refs/heads/main",
+        "${" + GITHUB_COM.key("sub") + "}",
+    ],
+)
+def test_a_variable_of_the_tokens_own_repository_in_sub_admits_everyone(sub: str) -> None:
+    statement = allow({"StringEquals": {AUD: STS}, "StringLike": {SUB: sub}})
+    claims = _job(STRANGER, repository="evil/x")
+    assert evaluate(pol(statement), claims, provider_arn=ARN).verdict is A
+    codes = {f.code: f.level for f in lint_trust_policy(pol(statement))}
+    assert codes.get("sub-variable") == "high"
+    # Before Version 2012-10-17 the same text is literal: nobody matches, nothing is open.
+    literal = {"Statement": [statement]}
+    assert evaluate(literal, claims, provider_arn=ARN).verdict is D
+    assert "sub-variable" not in {f.code for f in lint_trust_policy(literal)}
+
+
+def test_a_variable_of_a_claim_sts_does_not_expose_admits_nobody() -> None:
+    # repository_owner is not a condition key: the variable has no value, so nothing matches.
+    sub = "repo:${" + GITHUB_COM.key("repository_owner") + "}/*"
+    statement = allow({"StringEquals": {AUD: STS}, "StringLike": {SUB: sub}})
+    claims = _job(STRANGER, repository="evil/x")
+    assert evaluate(pol(statement), claims, provider_arn=ARN).verdict is D
+    assert "sub-variable" not in {f.code for f in lint_trust_policy(pol(statement))}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda p: p.update(Version="2012-10-18"), "Version '2012-10-18'"),
+        (
+            lambda p: [s.update(Sid="Same") for s in p["Statement"]],
+            "repeats the Sid 'Same' of statement 0",
+        ),
+    ],
+)
+def test_documents_iam_refuses_are_reported_invalid(change: Any, problem: str) -> None:
+    policy = pol(WIZARD, deny({"StringEquals": {GITHUB_COM.key("environment"): "x"}}))
+    change(policy)
+    decision = evaluate(policy, _job(MAIN), provider_arn=ARN)
+    assert any(problem in p for p in decision.problems)
+    assert "invalid" in decision.reason
+
+
+@pytest.mark.parametrize(
+    "deny_condition",
+    [
+        # a stranger names an environment 'prod' in their own repository
+        {"StringNotEquals": {GITHUB_COM.key("environment"): "prod"}},
+        {"StringNotLike": {SUB: "*:environment:prod"}},
+    ],
+)
+def test_a_deny_on_what_a_stranger_chooses_does_not_narrow(deny_condition: Any) -> None:
+    policy = pol(allow({"StringEquals": {AUD: STS}, "StringLike": {SUB: "repo:*"}}))
+    policy["Statement"].append(deny(deny_condition))
+    stranger = {
+        "sub": "repo:evil/x:environment:prod",
+        "repository": "evil/x",
+        "environment": "prod",
+    }
+    assert evaluate(policy, stranger, provider_arn=ARN).verdict is A
+    assert "wildcard-owner" in {f.code for f in lint_trust_policy(policy)}
+    # a Deny on what GitHub says (the repository id) does hold strangers back
+    pinned = pol(
+        policy["Statement"][0],
+        deny({"StringNotEquals": {GITHUB_COM.key("repository_id"): "1"}}),
+    )
+    assert "wildcard-owner" not in {f.code for f in lint_trust_policy(pinned)}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sub", "verdict"),
+    [
+        # ${*} and ${?} stand for the characters themselves, never for wildcards
+        ("repo:o/r:ref:refs/heads/${*}", MAIN, D),
+        ("repo:o/r:ref:refs/heads/${*}", "repo:o/r:ref:refs/heads/*", A),
+        ("repo:o/r:ref:refs/heads/ma${?}n", MAIN, D),
+        ("repo:o/r:ref:refs/heads/ma${?}n", "repo:o/r:ref:refs/heads/ma?n", A),
+        # a plain wildcard beside a variable still is one
+        ("repo:${" + GITHUB_COM.key("repository") + "}:ref:refs/heads/*", MAIN, A),
+    ],
+)
+def test_escaped_wildcards_are_literal_under_stringlike(
+    pattern: str, sub: str, verdict: Verdict
+) -> None:
+    policy = pol(allow({"StringLike": {SUB: pattern}}))
+    assert evaluate(policy, _job(sub, repository="o/r"), provider_arn=ARN).verdict is verdict

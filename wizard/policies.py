@@ -157,9 +157,21 @@ def template_keys(s: Settings) -> list[str]:
 
 def template_pins_repository(s: Settings) -> bool:
     """True when the subject itself names the repository; otherwise the trust policy must pin
-    it with a repository_id condition (or any repository on GitHub would match)."""
-    keys = set(template_keys(s))
-    return bool(keys & {"repo", "repository"}) or ("repository_id" in keys and bool(s.repo_id))
+    it with a repository_id condition (or any repository on GitHub would match).
+
+    A claim that may be written as `*` ahead of the repository claim (``actor:*:repo:o/r:...``)
+    does not pin it: `*` also matches ':', so it can swallow another repository's
+    ``repo:OWNER/NAME`` together with text that repository controls (an environment's name).
+    """
+    keys = template_keys(s)
+    pinning = {"repo", "repository"} | ({"repository_id"} if s.repo_id else set())
+    first = next((i for i, key in enumerate(keys) if key in pinning), None)
+    if first is None:
+        return False
+    # Claims written as a known fact, never `*` (owner names and ids hold no ':'): they may
+    # stand before the repository claim. The owner's id only when it is known.
+    fixed = {"repository_owner"} | ({"repository_owner_id"} if s.owner_id else set())
+    return all(key in fixed for key in keys[:first])
 
 
 def inexpressible_scopes(s: Settings) -> list[str]:

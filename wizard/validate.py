@@ -422,8 +422,9 @@ def _subject_template(s: Settings) -> list[FieldError]:
             "required",
             "",
             f"the repository's subject template ({', '.join(s.sub_claim_keys)}) does not name "
-            "the repository, so the trust policy must pin its numeric id: pass --repo-id or run "
-            "with a GitHub token.",
+            "the repository, or names it after a claim matched with '*' (which can swallow "
+            "another repository's name), so the trust policy must pin its numeric id: pass "
+            "--repo-id or run with a GitHub token.",
         ),
     ]
 
@@ -484,10 +485,11 @@ def settings_errors(s: Settings, *, steps: Iterable[int] = (1, 2, 3, 4)) -> list
                     "must be 'default' or 'immutable'.",
                 )
             )
-        if s.subject_format == "immutable":
+        # An id goes into the trust policy as written (a sub claim, a repository_id
+        # condition): one that is given must be a number, or a '*' there would match any.
+        if s.subject_format == "immutable" or s.owner_id:
             errors += _numeric_id("owner_id", s.owner_id)
-            errors += _numeric_id("repo_id", s.repo_id)
-        if s.require_repository_id and s.subject_format != "immutable":
+        if s.subject_format == "immutable" or s.require_repository_id or s.repo_id:
             errors += _numeric_id("repo_id", s.repo_id)
         errors += _subject_template(s)
     if 4 in wanted:

@@ -82,6 +82,17 @@ class _Resolved:
     parts: tuple[str | None, ...]  # None is a hole: a variable whose value is unknown
     absent: bool = False  # a variable names a key absent from the request, without default
     variables: tuple[str, ...] = ()
+    # Per part: True when it came from a variable (``${*}`` included), so its `*` and `?` are
+    # the characters themselves, never wildcards (IAM User Guide, "Policy variables", special
+    # characters: ``${*}`` stands for a literal asterisk where ``*`` would be a wildcard).
+    literal: tuple[bool, ...] = ()
+
+    @property
+    def has_literal_wildcard(self) -> bool:
+        return any(
+            lit and part is not None and ("*" in part or "?" in part)
+            for part, lit in zip(self.parts, self.literal, strict=False)
+        )
 
     @property
     def text(self) -> str | None:
@@ -91,16 +102,19 @@ class _Resolved:
 
 
 def _resolve(value: str, ctx: RequestContext) -> _Resolved:
-    if "${" not in value:
+    if "${" not in value or not ctx.variables:
         return _Resolved((value,))
     parts: list[str | None] = []
+    literal: list[bool] = []
     names: list[str] = []
     absent = False
     pos = 0
     for found in _VARIABLE.finditer(value):
         parts.append(value[pos : found.start()])
+        literal.append(False)
         pos = found.end()
         inner = found.group(1).strip()
+        literal.append(True)
         if inner in _ESCAPES:
             parts.append(_ESCAPES[inner])
             continue
@@ -119,16 +133,18 @@ def _resolve(value: str, ctx: RequestContext) -> _Resolved:
             absent = True
             parts.append("")
     parts.append(value[pos:])
-    return _Resolved(tuple(parts), absent, tuple(names))
+    literal.append(False)
+    return _Resolved(tuple(parts), absent, tuple(names), tuple(literal))
 
 
 def _could_match(op: Operator, resolved: _Resolved, request: str) -> bool:
     """Whether some value of the unknown variables makes `request` match (string operators)."""
     pattern = []
-    for part in resolved.parts:
+    literal = resolved.literal or (False,) * len(resolved.parts)
+    for part, lit in zip(resolved.parts, literal, strict=True):
         if part is None:
             pattern.append(".*")
-        elif op.like:
+        elif op.like and not lit:
             pattern.append(
                 "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in part)
             )
@@ -143,6 +159,13 @@ def _hit(op: Operator, request: str, resolved: _Resolved) -> Outcome:
     if resolved.absent:
         return Outcome.FALSE
     text = resolved.text
+    if (
+        text is not None
+        and op.family is Family.STRING
+        and op.like
+        and resolved.has_literal_wildcard
+    ):
+        return Outcome.TRUE if _could_match(op, resolved, request) else Outcome.FALSE
     if text is not None:
         return Outcome.TRUE if compare(op, request, text) else Outcome.FALSE
     if op.family is Family.STRING and not _could_match(op, resolved, request):

@@ -12,6 +12,7 @@ from typing import Any
 from wizard.iam.operators import glob_match, parse_operator, suggest_operator
 
 ASSUME_ACTION = "sts:AssumeRoleWithWebIdentity"
+POLICY_VERSIONS = ("2012-10-17", "2008-10-17")
 
 
 def str_list(value: object) -> list[str]:
@@ -122,6 +123,21 @@ def document_problems(policy: object) -> list[str]:
     if "Statement" not in policy:
         return ["the document has no Statement"]
     out: list[str] = []
+    # IAM User Guide, "IAM JSON policy elements: Version": 2012-10-17 or 2008-10-17 (the
+    # default when absent); any other value is refused.
+    if "Version" in policy and policy["Version"] not in POLICY_VERSIONS:
+        out.append(
+            f"Version {policy['Version']!r} is not one IAM accepts ({' or '.join(POLICY_VERSIONS)})"
+        )
+    seen: dict[str, int] = {}
     for index, stmt in enumerate(statements(policy)):
         out += _statement_problems(index, stmt)
+        sid = stmt.get("Sid") if isinstance(stmt, Mapping) else None
+        # "In IAM, the Sid value must be unique within a JSON policy." (IAM JSON policy
+        # elements: Sid)
+        if isinstance(sid, str) and sid:
+            if sid in seen:
+                out.append(f"statement {index} repeats the Sid {sid!r} of statement {seen[sid]}")
+            else:
+                seen[sid] = index
     return out

@@ -16,7 +16,7 @@ from wizard.iam.document import ASSUME_ACTION, action_matches, document_problems
 from wizard.iam.explain import decide
 from wizard.iam.issuer import GITHUB_COM, Issuer, issuer_of_provider_arn
 from wizard.iam.principals import Caller, principal_applies
-from wizard.iam.request import RequestContext, build_context
+from wizard.iam.request import POLICY_VARIABLES_VERSION, RequestContext, build_context
 from wizard.iam.results import ConditionResult, Decision, Outcome, StatementResult, all_of
 
 
@@ -100,6 +100,7 @@ def evaluate(
     issuer: Issuer | None = None,
     context: Iterable[tuple[str, str]] = (),
     partial: bool = False,
+    free: Iterable[str] = (),
 ) -> Decision:
     """Would a token with `claims` from `issuer` be allowed `action` by the trust `policy`?
 
@@ -108,11 +109,21 @@ def evaluate(
     the one `provider_arn` names, else github.com. `context` supplies values of keys the
     simulator cannot know (``("aws:CurrentTime", "2026-01-01T00:00:00Z")``). `partial` says the
     claims are a few a person typed: a claim every token carries but not given cannot be told.
+    `free` names claims the caller chooses (any value, or none): when not given, a condition
+    on one of them cannot be told.
     Never raises.
     """
     chosen = issuer or (issuer_of_provider_arn(provider_arn) if provider_arn else None)
     chosen = chosen or GITHUB_COM
-    ctx = build_context(claims, issuer=chosen, supplied=context, partial=partial)
+    version = policy.get("Version") if isinstance(policy, Mapping) else None
+    ctx = build_context(
+        claims,
+        issuer=chosen,
+        supplied=context,
+        partial=partial,
+        variables=version == POLICY_VARIABLES_VERSION,
+        free=free,
+    )
     caller = Caller(chosen, provider_arn)
     evaluated = [
         evaluate_statement(i, s, ctx, action, caller) for i, s in enumerate(statements(policy))

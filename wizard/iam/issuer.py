@@ -32,6 +32,9 @@ GHES_PATH = "/_services/token"
 # aws-cn's STS asks for its own audience (configure-aws-credentials sends it in cn- regions).
 CN_AUDIENCE = "sts.amazonaws.com.cn"
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
+# IAM API Reference, CreateOpenIDConnectProvider, Url: "The URL should not contain a port
+# number."
+NO_PORT = "an IAM OIDC provider URL holds no port number"
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = rf"{_LABEL}(?:\.{_LABEL})*(?::\d{{1,5}})?"
@@ -40,6 +43,7 @@ _DOTCOM = re.compile(rf"^token\.actions\.githubusercontent\.com(?:/(?P<slug>{_SL
 _GHE_COM = re.compile(rf"^token\.actions\.(?P<sub>{_LABEL})\.ghe\.com(?:/(?P<slug>{_SLUG}))?$")
 _GHES = re.compile(rf"^(?P<host>{_HOST})/_services/token$")
 _GHE_COM_API = re.compile(rf"^api\.(?P<sub>{_LABEL})\.ghe\.com$")
+_GHE_COM_HOST = re.compile(rf"^(?P<sub>{_LABEL})\.ghe\.com$")
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ def parse_issuer(text: str) -> Issuer:
         raise ValueError(f"issuer must be an https:// URL, got {raw!r}")
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError(f"issuer must be a plain https://HOST[/PATH] URL, got {raw!r}")
+    if ":" in parts.netloc:
+        raise ValueError(f"issuer must not hold a port ({NO_PORT}), got {raw!r}")
     found = issuer_from_name(parts.netloc + parts.path)
     if found is None:
         raise ValueError(
@@ -141,15 +147,23 @@ def issuer_for_api(api_url: str) -> Issuer:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http") or not host:
         raise ValueError(f"GitHub API URL must be https://HOST[/api/v3], got {raw!r}")
-    if host == "api.github.com":
+    if host in ("api.github.com", "github.com", "www.github.com"):
         return GITHUB_COM
-    found = _GHE_COM_API.match(host)
+    # GHE.com's API is api.SUBDOMAIN.ghe.com; SUBDOMAIN.ghe.com itself (with /api/v3 added
+    # by habit from Enterprise Server) is the same tenant, never an Enterprise Server.
+    found = _GHE_COM_API.match(host) or _GHE_COM_HOST.match(host)
     if found:
         return Issuer(f"token.actions.{found['sub']}.ghe.com", "ghe.com")
     if parts.path.rstrip("/") != "/api/v3":
         return GITHUB_COM
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    return Issuer(f"{netloc}{GHES_PATH}", "ghes")
+    if ":" in parts.netloc:
+        # Port 8443 is the Management Console's, not the issuer's: GHES signs its tokens as
+        # https://HOSTNAME/_services/token, and IAM's provider URL holds no port.
+        raise ValueError(
+            f"the issuer cannot be told from a GitHub API URL with a port ({NO_PORT}), got "
+            f"{raw!r}: pass --issuer https://{host}/_services/token"
+        )
+    return Issuer(f"{host}{GHES_PATH}", "ghes")
 
 
 def choose_issuer(issuer: str, api_url: str) -> Issuer:

@@ -51,6 +51,10 @@ ALWAYS_CARRIED: Final = frozenset(
 )
 
 
+# The policy language version that has policy variables.
+POLICY_VARIABLES_VERSION: Final = "2012-10-17"
+
+
 class _Unknown:
     def __repr__(self) -> str:
         return "UNKNOWN"
@@ -74,6 +78,13 @@ class RequestContext:
     supplied: tuple[str, ...] = ()
     # The claims are what a person typed, not a whole token (see ALWAYS_CARRIED).
     partial: bool = False
+    # Whether ``${...}`` in the policy's values is a policy variable: only under Version
+    # 2012-10-17. Without a Version (it defaults to 2008-10-17), or with 2008-10-17, IAM reads
+    # ``${aws:username}`` as literal text (IAM User Guide, "IAM JSON policy elements: Version").
+    variables: bool = True
+    # Claims the caller picks freely (any value, or none) and the request does not set: a
+    # condition on one of them cannot be told.
+    free: frozenset[str] = frozenset()
 
     def lookup(self, key: str) -> Lookup:
         lowered = key.lower()
@@ -81,7 +92,9 @@ class RequestContext:
             return self.values[lowered]
         if lowered.startswith(self.issuer.key_prefix):
             name = lowered[len(self.issuer.key_prefix) :]
-            return UNKNOWN if self.partial and name in ALWAYS_CARRIED else None
+            if name in self.free or (self.partial and name in ALWAYS_CARRIED):
+                return UNKNOWN
+            return None
         if _PROVIDER_KEY.match(lowered):
             return None
         return UNKNOWN
@@ -105,6 +118,8 @@ def build_context(
     issuer: Issuer = GITHUB_COM,
     supplied: Iterable[tuple[str, str]] = (),
     partial: bool = False,
+    variables: bool = True,
+    free: Iterable[str] = (),
 ) -> RequestContext:
     """The request for a token with `claims` (short names or full keys) from `issuer`.
 
@@ -133,7 +148,15 @@ def build_context(
         given.setdefault(key.strip().lower(), []).append(value)
     for key, many in given.items():
         values[key] = tuple(many)
-    return RequestContext(issuer, values, tuple(sorted(set(hidden))), tuple(given), partial)
+    return RequestContext(
+        issuer,
+        values,
+        tuple(sorted(set(hidden))),
+        tuple(given),
+        partial,
+        variables,
+        frozenset(n.lower() for n in free),
+    )
 
 
 def parse_context(items: Iterable[str]) -> list[tuple[str, str]]:

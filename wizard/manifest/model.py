@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard.settings import CONFIG_VERSION, ConfigError, Settings
+from wizard.settings import CONFIG_VERSION, ONE_RUN_ANSWERS, ConfigError, Settings
 from wizard.validate import FieldError, settings_errors
 
 # Where the calls go is one choice for the whole run: one session, one account, one region.
@@ -139,6 +139,17 @@ def parse_manifest(
         raise ManifestError(
             f"manifest {source}: {len(listed)} repositories; one run takes at most "
             f"{MAX_REPOSITORIES}. Split the file."
+        )
+    # One-run answers are never taken from a file (as with the answers file): a planted
+    # `adopt_role = true` must not make a run take over roles, nor a planted `endpoint_url`
+    # send the calls elsewhere. They are flags of the run that needs them.
+    one_run = sorted(k for k in answers if k in ONE_RUN_ANSWERS)
+    one_run += sorted({k for e in listed for k in e if k in ONE_RUN_ANSWERS} - set(one_run))
+    if one_run:
+        flags = ", ".join("--" + k.replace("_", "-") for k in one_run)
+        raise ManifestError(
+            f"manifest {source}: {', '.join(one_run)} is never read from a file (it holds for "
+            f"one run only); remove it and pass {flags} to the run that needs it."
         )
     try:
         shared = Settings.from_dict(answers).merged(overrides or {})

@@ -18,6 +18,8 @@ wildcard-owner             high    wildcard in the owner part of `sub` (or `*`, 
 wildcard-repo              high    wildcard in the repository part (`repo:org/*`)
 wildcard-id                high    wildcard in an `@ID` part of an immutable `sub`
 sub-no-repo                high    a custom-template sub that names no repository, unpinned
+sub-variable               high    a policy variable of the token's own claims in the owner or
+                                   repository part of `sub`: every caller matches itself
 forallvalues               high    `ForAllValues:` on sub/aud: true when the key is absent
 ifexists                   high    `...IfExists` on sub/aud: true when the key is absent
 negated-sub                high    only StringNotEquals/StringNotLike checks on sub
@@ -106,19 +108,30 @@ def lint_trust_policy(
         providers = github_providers(stmt)
         if not providers or not _assumes_with_web_identity(stmt):
             continue
-        arn, issuer = providers[0]
-        linter = StatementLinter(
-            issuer, account_id, canonical_repo, immutable_subject, owner_id, repo_id, []
-        )
-        linter.statement(index, stmt, [a for a, _ in providers])
-        findings += wrong_host_findings(index, stmt, issuer)
-        for finding in linter.findings:
-            if (
-                narrowable
-                and finding.probe is not None
-                and not stranger_admitted(policy, stmt, arn, issuer, finding.probe)
-            ):
-                continue  # something else in the policy keeps strangers out
-            findings.append(finding)
+        variables = isinstance(policy, Mapping) and policy.get("Version") == "2012-10-17"
+        # A statement may trust several issuers' providers: each one's tokens are judged with
+        # its own keys (a condition on one issuer's key does not hold back another's tokens).
+        for issuer in dict.fromkeys(found for _, found in providers):
+            arns = [a for a, found in providers if found == issuer]
+            linter = StatementLinter(
+                issuer,
+                account_id,
+                canonical_repo,
+                immutable_subject,
+                owner_id,
+                repo_id,
+                [],
+                variables=variables,
+            )
+            linter.statement(index, stmt, arns)
+            findings += wrong_host_findings(index, stmt, issuer)
+            for finding in linter.findings:
+                if (
+                    narrowable
+                    and finding.probe is not None
+                    and not stranger_admitted(policy, stmt, arns[0], issuer, finding.probe)
+                ):
+                    continue  # something else in the policy keeps strangers out
+                findings.append(finding)
     unique = list(dict.fromkeys(findings))
     return sorted(unique, key=lambda f: _RANK[f.level])

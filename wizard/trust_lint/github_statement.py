@@ -15,7 +15,13 @@ from typing import Any
 from wizard.iam.issuer import CN_AUDIENCE, DEFAULT_AUDIENCE, Issuer
 from wizard.iam.operators import Operator, glob_match
 from wizard.trust_lint.findings import Finding, Level
-from wizard.trust_lint.narrowing import STRANGER_SUB, fill
+from wizard.trust_lint.narrowing import (
+    STRANGER_ID,
+    STRANGER_OWNER,
+    STRANGER_REPO,
+    STRANGER_SUB,
+    fill,
+)
 from wizard.trust_lint.subjects import (
     Cond,
     Sub,
@@ -30,8 +36,29 @@ _REPOSITORY_PART = re.compile(r"(?:^|:)(repo|repository|repository_id):")
 
 # Findings that say strangers get in: each is checked against the whole policy.
 OPEN_CODES = frozenset(
-    {"no-sub", "negated-sub", "wildcard-owner", "wildcard-repo", "wildcard-id", "sub-no-repo"}
+    {
+        "no-sub",
+        "negated-sub",
+        "wildcard-owner",
+        "wildcard-repo",
+        "wildcard-id",
+        "sub-no-repo",
+        "sub-variable",
+    }
 )
+
+# A policy variable (``${KEY}``, ``${KEY, 'default'}``); ``${*}``, ``${?}``, ``${$}`` are the
+# literal characters (IAM User Guide, "IAM policy elements: Variables and tags").
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_ESCAPED = frozenset({"*", "?", "$"})
+# What a stranger's own token holds for a claim a variable names (the probe's values).
+_STRANGER_VALUES = {
+    "sub": STRANGER_SUB,
+    "repository": STRANGER_REPO,
+    "repository_id": STRANGER_ID,
+    "actor": STRANGER_OWNER,
+    "actor_id": STRANGER_ID,
+}
 
 
 @dataclass
@@ -46,6 +73,8 @@ class StatementLinter:
     # The sub value being judged: a finding that calls it open is checked with a stranger's
     # token shaped from it (see `wizard.trust_lint.narrowing`).
     value: str = ""
+    # Whether ``${...}`` is a policy variable (Version 2012-10-17) rather than literal text.
+    variables: bool = True
 
     @property
     def sub_key(self) -> str:
@@ -235,8 +264,55 @@ class StatementLinter:
             index,
         )
 
+    def sub_variable(self, index: int, op: Operator, op_raw: str, value: str) -> bool:
+        """A variable of the caller's own claims where the repository goes matches any caller.
+
+        ``repo:${ISSUER:repository}:*`` reads the repository from the very token it checks, so
+        every repository's token passes. True when such a finding was made.
+        """
+        if not self.variables or op.negated or "${" not in value:
+            return False
+        names: list[str] = []
+
+        def hole(found: re.Match[str]) -> str:
+            inner = found.group(1).strip()
+            if inner in _ESCAPED:
+                return inner
+            names.append(inner.partition(",")[0].strip())
+            return "*"
+
+        widened = _VARIABLE.sub(hole, value)
+        own = [n for n in names if n.lower().startswith(self.issuer.key_prefix)]
+        if not own:
+            return False
+        parsed = parse_sub(widened)
+        if parsed is not None and not wild(parsed.owner) and not wild(parsed.repo):
+            return False
+
+        def stranger(found: re.Match[str]) -> str:
+            inner = found.group(1).strip()
+            if inner in _ESCAPED:
+                return inner
+            claim = inner.partition(",")[0].strip().lower().removeprefix(self.issuer.key_prefix)
+            return _STRANGER_VALUES.get(claim, STRANGER_OWNER)
+
+        self.value = _VARIABLE.sub(stranger, value)
+        shown = ", ".join("${" + n + "}" for n in own)
+        self.add(
+            "sub-variable",
+            Level.HIGH,
+            f"sub {value!r} ({op_raw}) takes its repository from {shown}, a claim of the very "
+            "token being checked: every repository's token matches itself",
+            f'write the repository out: "StringEquals": {{"{self.sub_key}": '
+            f'"{self.example_sub()}"}}',
+            index,
+        )
+        return True
+
     def sub_value(self, index: int, op: Operator, op_raw: str, value: str) -> None:
         self.value = value
+        if self.sub_variable(index, op, op_raw, value):
+            return
         parsed = parse_sub(value)
         seen = f"sub {value!r} ({op_raw})"
         if not op.like:

@@ -10,9 +10,11 @@ dropped; when it is allowed or cannot be told, the finding stands.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from wizard.iam.document import statements
 from wizard.iam.evaluate import evaluate
 from wizard.iam.issuer import Issuer
 from wizard.iam.results import Verdict
@@ -50,12 +52,62 @@ def stranger_claims(stmt: Mapping[str, Any], issuer: Issuer, sub: str) -> dict[s
     return claims
 
 
+# `KEY:...` or `pull_request` at the start of a subject's tail: where a context a stranger
+# chooses (a ref, an environment, the event) begins.
+_CONTEXT_START = re.compile(r"^(?:[a-z_]+:|pull_request$)")
+
+
+def stranger_subs(policy: Mapping[str, Any], issuer: Issuer, sub: str) -> list[str]:
+    """`sub`, and the stranger's subjects with each context the policy's sub values name.
+
+    A Deny such as ``StringNotLike sub "*:environment:prod"`` holds back a probe ending in a
+    branch, but not the stranger's job that runs in an environment named ``prod``: the
+    stranger picks the context, so each one the policy speaks of is tried.
+    """
+    out = [sub]
+    for stmt in statements(policy):
+        if not isinstance(stmt, Mapping):
+            continue
+        for cond in conditions(stmt):
+            if cond.key != issuer.key("sub"):
+                continue
+            for value in cond.values:
+                parts = value.split(":")
+                for start in range(1, len(parts)):
+                    tail = ":".join(parts[start:])
+                    if _CONTEXT_START.match(tail):
+                        out.append(f"repo:{STRANGER_REPO}:{fill(tail)}")
+    return list(dict.fromkeys(out))
+
+
+def _context_claims(sub: str) -> dict[str, str]:
+    """The claims a job with this default-template `sub` carries beside it."""
+    _, _, tail = sub.partition(f"repo:{STRANGER_REPO}:")
+    if tail.startswith("environment:"):
+        return {"environment": tail.removeprefix("environment:")}
+    if tail.startswith("ref:"):
+        return {"ref": tail.removeprefix("ref:")}
+    return {}
+
+
 def stranger_admitted(
     policy: Mapping[str, Any], stmt: Mapping[str, Any], arn: str, issuer: Issuer, sub: str
 ) -> bool:
     """Whether a stranger's token with `sub` may get in (allowed, or cannot be told)."""
-    claims = stranger_claims(stmt, issuer, sub)
-    # Claims the stranger's token carries but the probe does not set (job_workflow_ref: a
-    # stranger may call a public reusable workflow) are unknown, never assumed absent.
-    decision = evaluate(policy, claims, provider_arn=arn, issuer=issuer, partial=True)
-    return decision.verdict is not Verdict.DENIED
+    for candidate in stranger_subs(policy, issuer, sub):
+        claims = {**stranger_claims(stmt, issuer, candidate), **_context_claims(candidate)}
+        # Claims the stranger's token carries but the probe does not set (job_workflow_ref:
+        # a stranger may call a public reusable workflow) are unknown, never assumed absent;
+        # so are those the stranger picks freely (an environment's name) and the probe left
+        # unset: a Deny on them cannot be said to hold the stranger back.
+        decision = evaluate(
+            policy,
+            claims,
+            provider_arn=arn,
+            issuer=issuer,
+            partial=True,
+            free=[c for c in STRANGER_CHOOSES if c not in claims],
+        )
+        if decision.verdict is not Verdict.DENIED:
+            return True
+    return False
