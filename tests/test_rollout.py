@@ -387,3 +387,36 @@ def test_a_reason_from_aws_is_printed_without_control_sequences(hostile: str) ->
     text = "\n".join(result_lines(result))
     assert "Resource handler returned message: " in text
     assert not any((ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F for ch in text)
+
+
+def test_a_bad_existing_provider_account_is_named_by_its_own_flag() -> None:
+    errors = rollout_errors(spec(existing_provider_accounts=("1234",)))
+    bad_id = [e for e in errors if "'1234':" in e.message and "digits" in e.message.lower()]
+    assert bad_id, [e.message for e in errors]
+    assert all(e.field == "existing_provider_accounts" for e in bad_id)
+    assert all(e.message.startswith("--existing-provider-accounts") for e in bad_id)
+
+
+@pytest.mark.parametrize(
+    ("changes", "flag"),
+    [
+        ({"accounts": ("111111111111", "222222222222", "111111111111")}, "--accounts"),
+        ({"regions": ("us-east-1", "eu-west-1", "us-east-1")}, "--regions"),
+        (
+            {
+                "permission_model": SERVICE_MANAGED,
+                "accounts": (),
+                "organizational_units": ("ou-abcd-12345678", "ou-abcd-12345678"),
+            },
+            "--organizational-units",
+        ),
+    ],
+)
+def test_a_target_named_twice_is_refused_before_anything_is_sent(
+    changes: dict[str, Any], flag: str
+) -> None:
+    # Each would otherwise be planned (and sent in Accounts/Regions) twice.
+    errors = rollout_errors(spec(**changes))
+    assert any(flag in e.message and "twice" in e.message for e in errors), [
+        e.message for e in errors
+    ]
