@@ -67,19 +67,9 @@ def load(args: argparse.Namespace, path: Path) -> Any:
 
     overrides = {name: getattr(args, name, None) for name in SESSION_FLAGS}
     try:
-        manifest = load_manifest(path, overrides)
+        return load_manifest(path, overrides, default_region)
     except ManifestError as exc:
         raise UsageError(str(exc)) from exc
-    if not manifest.shared.region:
-        region = default_region(manifest.shared.profile)
-        if not region:
-            raise UsageError(
-                "error: AWS region (--region): no region is set in the manifest's [answers], "
-                "the flags, AWS_REGION or the profile."
-            )
-        for entry in [manifest.shared, *(e.settings for e in manifest.entries)]:
-            entry.region = region
-    return manifest
 
 
 class ProgressPrinter:

@@ -25,6 +25,7 @@ refused as a whole, before anything is sent.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,17 +106,25 @@ def manifest_source(given: Path | None, config: Path | None) -> Path | None:
     return None
 
 
-def load_manifest(path: Path, overrides: dict[str, Any] | None = None) -> Manifest:
-    """Read and check a manifest; `overrides` (flags) apply to the shared answers."""
+def load_manifest(
+    path: Path,
+    overrides: dict[str, Any] | None = None,
+    default_region: Callable[[str], str] | None = None,
+) -> Manifest:
+    """Read and check a manifest; `overrides` (flags) apply to the shared answers, and
+    `default_region(profile)` gives the region when neither names one (AWS_REGION...)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ManifestError(f"manifest {path} cannot be read ({exc}).") from exc
-    return parse_manifest(data, str(path), overrides)
+    return parse_manifest(data, str(path), overrides, default_region)
 
 
 def parse_manifest(
-    data: dict[str, Any], source: str, overrides: dict[str, Any] | None = None
+    data: dict[str, Any],
+    source: str,
+    overrides: dict[str, Any] | None = None,
+    default_region: Callable[[str], str] | None = None,
 ) -> Manifest:
     version = data.get("version", CONFIG_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version > CONFIG_VERSION:
@@ -144,6 +153,9 @@ def parse_manifest(
         shared = Settings.from_dict(answers).merged(overrides or {})
     except (ConfigError, TypeError) as exc:
         raise ManifestError(f"manifest {source}: [answers]: {exc}") from exc
+    if not shared.region and default_region is not None:
+        # Before the entries are checked, so a region from the environment meets the same rule.
+        shared = shared.merged({"region": default_region(shared.profile) or None})
     entries: list[Entry] = []
     problems: list[str] = []
     for number, raw in enumerate(listed, start=1):
@@ -192,6 +204,19 @@ def _list_problems(entries: list[Entry]) -> list[str]:
             )
         else:
             seen[key] = entry.index
+    spelled: dict[str, Entry] = {}
+    for entry in entries:
+        repo = entry.settings.github_repo
+        first = spelled.setdefault(repo.lower(), entry)
+        if first.settings.github_repo != repo:
+            # GitHub names are case-insensitive, but the sub claim carries the repository's own
+            # spelling and IAM compares condition values case by case: one spelling never matches.
+            problems.append(
+                f"repositories[{entry.index}]: GitHub repository {repo!r} is repositories"
+                f"[{first.index}]'s {first.settings.github_repo!r} spelled in another case; "
+                "GitHub's token carries one spelling and IAM compares it exactly, so spell both "
+                "as GitHub shows it."
+            )
     roles: dict[str, Entry] = {}
     for entry in entries:
         s = entry.settings
