@@ -69,7 +69,7 @@ def load(args: argparse.Namespace, path: Path) -> Any:
     try:
         return load_manifest(path, overrides, default_region)
     except ManifestError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(str(exc), exc.fields) from exc
 
 
 class ProgressPrinter:
