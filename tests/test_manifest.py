@@ -276,3 +276,23 @@ def test_after_throttling_only_approved_calls_are_sent(moto: MotoServer) -> None
     assert outcome.failure is not None
     assert "not in the approved plan (create_role)" in outcome.failure.error
     assert "Plan again" in outcome.failure.error
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"issuer": "https://token.actions.githubusercontent.com/acme"},
+        {"github_api_url": "https://ghe.example.com/api/v3"},
+        {"thumbprints": ["a" * 40]},
+    ],
+)
+def test_an_entry_cannot_take_another_oidc_provider(change: dict[str, Any]) -> None:
+    # One run makes or reuses one provider, from the shared answers: an entry with its own
+    # issuer would get a role trusting a provider the run never makes.
+    data = manifest_data(2)
+    data["repositories"][1].update(change)
+    with pytest.raises(ManifestError) as refused:
+        parse_manifest(data, "m.toml")
+    assert "repositories[2]" in str(refused.value)
+    assert next(iter(change)) in str(refused.value)
+    assert "[answers]" in str(refused.value)

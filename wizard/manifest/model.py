@@ -35,6 +35,9 @@ from wizard.validate import FieldError, settings_errors
 
 # Where the calls go is one choice for the whole run: one session, one account, one region.
 SESSION_KEYS = ("region", "profile", "endpoint_url")
+# One run makes or reuses one OIDC provider (the shared answers'): an entry with its own issuer
+# would get a role that trusts a provider the run never makes.
+PROVIDER_KEYS = ("issuer", "github_api_url", "thumbprints")
 # What a manifest plans: the AWS steps. The GitHub steps need a token per repository.
 MANIFEST_STEPS = (1, 2, 3, 4)
 MAX_REPOSITORIES = 1000
@@ -178,6 +181,19 @@ def parse_manifest(
                     "manifest",
                     f"{where}: {', '.join(session)} is set once for the whole manifest, in "
                     "[answers] (one run uses one session, one account and one region).",
+                )
+            )
+            continue
+        provider = [k for k in PROVIDER_KEYS if k in raw]
+        if provider:
+            problems.append(
+                _problem(
+                    number,
+                    provider[0],
+                    "manifest",
+                    f"{where}: {', '.join(provider)} is set once for the whole manifest, in "
+                    "[answers] (one run makes or reuses one OIDC provider for every entry); "
+                    "repositories of another GitHub host or issuer go in a manifest of their own.",
                 )
             )
             continue
