@@ -199,3 +199,16 @@ def test_one_github_repository_spelled_in_two_cases_is_refused(
     assert code == 2
     assert "repositories[2]" in err and "'Acme/SVC-0'" in err and "'acme/svc-0'" in err
     assert moto.recorded() == []
+
+
+def test_destroy_with_a_manifest_answers_file_says_it_takes_one_repository(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = manifest_file(workdir, 2)
+    moto.start_recording()
+    argv = ["destroy", "--config", str(path), "--endpoint-url", moto.url, "--yes"]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert "lists 2 repositories" in err
+    assert "--ecr-repository" in err and "--role-name" in err
+    assert moto.recorded() == []
