@@ -420,3 +420,30 @@ def test_a_target_named_twice_is_refused_before_anything_is_sent(
     assert any(flag in e.message and "twice" in e.message for e in errors), [
         e.message for e in errors
     ]
+
+
+def test_a_throttled_or_failed_poll_does_not_lose_the_started_operation(moto: MotoServer) -> None:
+    from tests.fault_proxy import fault_proxy
+
+    plan = prepare(session(moto.url), spec(), guide_settings())
+    with fault_proxy(moto.url) as proxy:
+        aws = Aws(region="us-east-1", endpoint_url=proxy.url, retry_mode="standard")
+        # The two writes go through; the first polls are throttled past botocore's retries.
+        proxy.faults = ["ok", "ok", "throttle", "throttle", "throttle", "throttle"]
+        result = apply_rollout(aws, plan, poll_seconds=0)
+    assert result.ok, result.to_json()
+    assert [c.operation for c in result.sent] == ["create_stack_set", "create_stack_instances"]
+    assert result.operations[0].status == "SUCCEEDED"
+
+    # A poll that fails for good says the operation goes on and how to follow it.
+    changed = prepare(
+        session(moto.url), spec(accounts=(*ACCOUNTS, "333333333333")), guide_settings()
+    )
+    with fault_proxy(moto.url) as proxy:
+        aws = Aws(region="us-east-1", endpoint_url=proxy.url, retry_mode="standard")
+        proxy.faults = ["ok", "503", "503", "503", "503", "503", "503", "503", "503"]
+        failed = apply_rollout(aws, changed, poll_seconds=0, timeout_seconds=0)
+    assert not failed.ok
+    assert [c.operation for c in failed.sent] == ["create_stack_instances"]
+    assert "describe-stack-set-operation" in failed.error
+    assert failed.operations[0].operation_id in failed.error

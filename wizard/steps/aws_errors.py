@@ -16,3 +16,32 @@ def error_code(exc: BaseException) -> str:
 
 def is_not_found(exc: BaseException) -> bool:
     return error_code(exc) in NOT_FOUND_CODES
+
+
+# botocore's list of throttling codes (botocore/retries/standard.py, ThrottledRetryableChecker),
+# without LimitExceededException: ECR and others use it for a quota, where waiting never helps.
+# IAM's ConcurrentModification is added: parallel writes to one account's IAM meet it, and the
+# IAM API reference says to retry.
+THROTTLE_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+        "ConcurrentModification",
+        "ConcurrentModificationException",
+    }
+)
+
+
+def is_throttled(exc: BaseException) -> bool:
+    return error_code(exc) in THROTTLE_CODES
