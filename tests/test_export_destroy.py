@@ -114,10 +114,31 @@ def test_destroy_leaves_what_terraform_manages_alone(moto: MotoServer) -> None:
 def test_cloudformation_stack_tags_name_the_stack_where_aws_adds_them() -> None:
     # moto adds no aws:cloudformation:* tags; AWS adds them where the resource type propagates
     # stack-level tags (the prefix is case-insensitive), and they name the stack to delete.
-    from wizard.teardown.base import managed_by, managed_note
+    from wizard.tags import managed_by
+    from wizard.teardown.base import managed_note
 
     tags = [{"key": "AWS:CloudFormation:stack-name", "value": "github-ecr"}]
     assert managed_by(tags) == "cloudformation:github-ecr"
     assert "--stack-name github-ecr" in managed_note("Repository r", managed_by(tags), 1).text
     assert managed_by([{"Key": "managed-by", "Value": "Terraform"}]) == "terraform"
     assert managed_by([{"Key": "created-by", "Value": "ecr-oidc-wizard"}]) == ""
+
+
+def test_a_plan_that_changes_a_stack_s_role_warns_of_drift(moto: MotoServer) -> None:
+    settings = guide_settings()
+    aws = Aws(region=REGION, endpoint_url=moto.url)
+    aws.iam.create_open_id_connect_provider(Url=ISSUER_URL, ClientIDList=["sts.amazonaws.com"])
+    aws.client("cloudformation").create_stack(
+        StackName="github-ecr",
+        TemplateBody=render_cloudformation(settings),
+        Parameters=[{"ParameterKey": "ExistingOidcProviderArn", "ParameterValue": PROVIDER}],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+    wider = guide_settings(branches=["main", "release"])
+    plans = aws_plans(moto, wider)
+    role = next(p for p in plans if p.step == 3)
+    assert [c.action for c in role.changes] == [Action.UPDATE]
+    said = " ".join(n.text for n in role.notes)
+    assert "CloudFormation" in said and "drift" in said
+    # The wizard's own role gets no such note.
+    assert not any("drift" in n.text for p in aws_plans(moto, settings) for n in p.notes)

@@ -8,6 +8,9 @@ state.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 CREATED_BY_KEY = "created-by"
 CREATED_BY_VALUE = "ecr-oidc-wizard"
 MANAGED_BY_KEY = "managed-by"
@@ -24,3 +27,24 @@ def aws_tags(managed_by: str = "") -> list[dict[str, str]]:
     if managed_by:
         tags.append({"Key": MANAGED_BY_KEY, "Value": managed_by})
     return tags
+
+
+def _pairs(tags: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for tag in tags:
+        key = tag.get("Key", tag.get("key"))
+        value = tag.get("Value", tag.get("value"))
+        if isinstance(key, str) and isinstance(value, str):
+            pairs[key.lower()] = value
+    return pairs
+
+
+def managed_by(tags: Iterable[Mapping[str, Any]]) -> str:
+    """Which tool manages a resource made from an export ("" for the wizard's own): the
+    `managed-by` tag the exports carry, or CloudFormation's own stack-name tag where the
+    resource type gets one. `destroy` leaves such a resource to that tool."""
+    pairs = _pairs(tags)
+    stack = pairs.get(CLOUDFORMATION_STACK_NAME_KEY, "")
+    if stack:
+        return f"cloudformation:{stack}"
+    return pairs.get(MANAGED_BY_KEY.lower(), "").strip().lower()

@@ -15,7 +15,6 @@ from typing import Any
 
 from wizard.plan import Note, Severity, StepPlan
 from wizard.tags import (
-    CLOUDFORMATION_STACK_NAME_KEY,
     CREATED_BY_KEY,
     CREATED_BY_VALUE,
     MANAGED_BY_CLOUDFORMATION,
@@ -73,27 +72,6 @@ def tagged_by_wizard(tags: Iterable[Mapping[str, Any]]) -> bool:
         if key == CREATED_BY_KEY and value == CREATED_BY_VALUE:
             return True
     return False
-
-
-def _pairs(tags: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for tag in tags:
-        key = tag.get("Key", tag.get("key"))
-        value = tag.get("Value", tag.get("value"))
-        if isinstance(key, str) and isinstance(value, str):
-            pairs[key.lower()] = value
-    return pairs
-
-
-def managed_by(tags: Iterable[Mapping[str, Any]]) -> str:
-    """Which tool manages a resource made from an export ("" for the wizard's own): the
-    `managed-by` tag the exports carry, or CloudFormation's own stack-name tag where the
-    resource type gets one. `destroy` leaves such a resource to that tool."""
-    pairs = _pairs(tags)
-    stack = pairs.get(CLOUDFORMATION_STACK_NAME_KEY, "")
-    if stack:
-        return f"cloudformation:{stack}"
-    return pairs.get(MANAGED_BY_KEY.lower(), "").strip().lower()
 
 
 def managed_note(what: str, manager: str, number: int) -> Note:

@@ -15,6 +15,7 @@ from typing import Any
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
@@ -24,7 +25,6 @@ from wizard.teardown.base import (
     KEEP,
     REFUSED,
     TeardownOptions,
-    managed_by,
     managed_note,
     not_ours_note,
     tagged_by_wizard,

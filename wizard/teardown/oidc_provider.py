@@ -16,6 +16,7 @@ from typing import Any
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.base import Step, StepContext
 from wizard.steps.oidc_provider import AUDIENCE_ADDED
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
@@ -24,7 +25,6 @@ from wizard.teardown.base import (
     KEEP,
     TeardownOptions,
     decision,
-    managed_by,
     managed_note,
     not_ours_note,
     tagged_by_wizard,

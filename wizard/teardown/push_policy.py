@@ -10,13 +10,13 @@ from wizard.policies import push_policy
 from wizard.settings import PUSH_POLICY_FILE
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
     GONE,
     KEEP,
     TeardownOptions,
-    managed_by,
     managed_note,
     not_ours_note,
     tagged_by_wizard,

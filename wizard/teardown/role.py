@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.base import Step, StepContext
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
@@ -22,7 +23,6 @@ from wizard.teardown.base import (
     REFUSED,
     TeardownOptions,
     decision,
-    managed_by,
     managed_note,
     not_ours_note,
     tagged_by_wizard,
