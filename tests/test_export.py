@@ -275,7 +275,8 @@ def test_terraform_parses_and_holds_the_plan_s_documents(name: str, existing: bo
     role = resources[("aws_iam_role", "github_actions")]
     assert role["assume_role_policy"] == "${jsonencode(local.trust_policy)}"
     assert tf_resolve(role["name"], values) == settings.role_name
-    assert tf_unquote(role["tags"]) == {"created-by": "ecr-oidc-wizard"}
+    # The wizard's tag, and that Terraform manages the role (destroy leaves it to Terraform).
+    assert tf_unquote(role["tags"]) == {"created-by": "ecr-oidc-wizard", "managed-by": "terraform"}
     role_policy = resources[("aws_iam_role_policy", "ecr_push")]
     assert role_policy["policy"] == "${jsonencode(local.push_policy)}"
     assert role_policy["role"] == "${aws_iam_role.github_actions.id}"

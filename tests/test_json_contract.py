@@ -196,3 +196,23 @@ def test_a_saved_plan_applied_with_json_validates(
     assert applied["drift"] == [] and applied["plan_file"].endswith("p.json")
     assert [r["status"] for r in applied["results"]] == ["done", "done"]
     validate(applied, "apply")
+
+
+def test_a_bad_manifest_names_each_entry_field_and_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = tmp_path / "repositories.toml"
+    manifest.write_text(
+        "version = 1\n[answers]\nregion = 'us-east-1'\n"
+        "[[repositories]]\ngithub_repo = 'acme/api'\necr_repository = 'acme/api'\n"
+        "[[repositories]]\ngithub_repo = 'acme/web'\necr_repository = 'acme/api'\n"
+        "[[repositories]]\ngithub_repo = 'bad repo'\necr_repository = 'acme/bad'\n"
+        "region = 'eu-west-1'\n",
+        encoding="utf-8",
+    )
+    code, document = run_json(["plan", "--json", "--manifest", str(manifest)], capsys)
+    assert code == 2
+    found = {(f["field"], f["rule"]) for f in document["error"]["fields"]}
+    assert ("repositories[2].ecr_repository", "unique") in found
+    assert ("repositories[3].region", "manifest") in found
+    validate(document, "manifest")

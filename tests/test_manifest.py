@@ -24,7 +24,7 @@ from wizard.manifest.engine import (
     plan_manifest,
 )
 from wizard.manifest.model import ManifestError, parse_manifest
-from wizard.policies import AUD_KEY, ISSUER, TRUST_POLICY_LIMIT, policy_size
+from wizard.policies import AUD_KEY, ISSUER, SUB_KEY, TRUST_POLICY_LIMIT, policy_size
 
 NO_WAIT = Backoff(sleep=lambda seconds: None)
 
@@ -256,3 +256,58 @@ def test_throttling_is_backed_off_and_concurrency_is_bounded(moto: MotoServer) -
     assert {o.state for o in run.outcomes()} == {State.DONE}
     assert waits, "the run waited after being throttled"
     assert peak[0] <= 3
+
+
+def test_after_throttling_only_approved_calls_are_sent(moto: MotoServer) -> None:
+    """The role is changed behind the run's back between plan and apply, and AWS throttles the
+    approved update: inspecting again finds a call nobody approved (create_role), so it is not
+    sent and the repository fails with a message saying to plan again."""
+    manifest = parse_manifest(manifest_data(1), "m.toml")
+    apply_manifest(plan_manifest(manifest, session(moto.url), backoff=NO_WAIT), backoff=NO_WAIT)
+    aws = session(moto.url)
+    role = "GitHubActionsSvc0Push"
+    trust = aws.iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+    narrower = json.loads(json.dumps(trust))
+    for keys in narrower["Statement"][0]["Condition"].values():
+        if SUB_KEY in keys:
+            keys[SUB_KEY] = "repo:acme/svc-0:ref:refs/heads/other"
+    aws.iam.update_assume_role_policy(RoleName=role, PolicyDocument=json.dumps(narrower))
+    with fault_proxy(moto.url) as proxy:
+        throttled = session(proxy.url, retry_mode="standard")
+        run = plan_manifest(manifest, throttled, concurrency=1, backoff=NO_WAIT)
+        approved = [c.operation for u in run.units for c in u.ctx.sent]
+        assert approved == []
+        assert [c.operation for p in run.role_unit(manifest.entries[0]).run.plans for c in p.calls][
+            :1
+        ] == ["update_assume_role_policy"]
+        aws.iam.delete_role_policy(RoleName=role, PolicyName="ECRPushPolicy")
+        aws.iam.delete_role(RoleName=role)
+        moto.start_recording()
+        proxy.faults = ["throttle"] * 4
+        apply_manifest(run, concurrency=1, backoff=Backoff(attempts=3, sleep=lambda s: None))
+    assert "CreateRole" not in writes(moto.recorded())
+    outcome = run.outcomes()[0]
+    assert outcome.state is State.FAILED
+    assert outcome.failure is not None
+    assert "not in the approved plan (create_role)" in outcome.failure.error
+    assert "Plan again" in outcome.failure.error
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"issuer": "https://token.actions.githubusercontent.com/acme"},
+        {"github_api_url": "https://ghe.example.com/api/v3"},
+        {"thumbprints": ["a" * 40]},
+    ],
+)
+def test_an_entry_cannot_take_another_oidc_provider(change: dict[str, Any]) -> None:
+    # One run makes or reuses one provider, from the shared answers: an entry with its own
+    # issuer would get a role trusting a provider the run never makes.
+    data = manifest_data(2)
+    data["repositories"][1].update(change)
+    with pytest.raises(ManifestError) as refused:
+        parse_manifest(data, "m.toml")
+    assert "repositories[2]" in str(refused.value)
+    assert next(iter(change)) in str(refused.value)
+    assert "[answers]" in str(refused.value)

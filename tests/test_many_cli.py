@@ -161,3 +161,54 @@ def test_a_manifest_applies_in_the_sandbox_without_a_workflow_to_verify(
     assert code == 0
     assert "4 repositories: 4 done" in out
     assert "Verification" not in out
+
+
+def test_a_manifest_without_a_region_takes_aws_region_and_checks_it(
+    moto: MotoServer,
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = manifest_file(workdir, 2)
+    path.write_text(path.read_text().replace('region = "us-east-1"\n', ""), encoding="utf-8")
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    code, out, _ = run(["plan", "--manifest", str(path), "--endpoint-url", moto.url], capsys)
+    assert code == 0
+    assert "eu-west-3" in out
+
+    monkeypatch.setenv("AWS_REGION", "not a region")
+    moto.start_recording()
+    code, _, err = run(["plan", "--manifest", str(path), "--endpoint-url", moto.url], capsys)
+    assert code == 2
+    assert "'not a region'" in err
+    assert moto.recorded() == []
+
+
+def test_one_github_repository_spelled_in_two_cases_is_refused(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GitHub's sub claim carries the repository's own spelling and IAM compares it case by
+    # case: one of the two spellings would never match.
+    path = manifest_file(workdir, 2)
+    path.write_text(
+        path.read_text().replace('github_repo = "acme/svc-1"', 'github_repo = "Acme/SVC-0"'),
+        encoding="utf-8",
+    )
+    moto.start_recording()
+    code, _, err = run(["plan", "--manifest", str(path), "--endpoint-url", moto.url], capsys)
+    assert code == 2
+    assert "repositories[2]" in err and "'Acme/SVC-0'" in err and "'acme/svc-0'" in err
+    assert moto.recorded() == []
+
+
+def test_destroy_with_a_manifest_answers_file_says_it_takes_one_repository(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = manifest_file(workdir, 2)
+    moto.start_recording()
+    argv = ["destroy", "--config", str(path), "--endpoint-url", moto.url, "--yes"]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert "lists 2 repositories" in err
+    assert "--ecr-repository" in err and "--role-name" in err
+    assert moto.recorded() == []

@@ -387,3 +387,63 @@ def test_a_reason_from_aws_is_printed_without_control_sequences(hostile: str) ->
     text = "\n".join(result_lines(result))
     assert "Resource handler returned message: " in text
     assert not any((ord(ch) < 32 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F for ch in text)
+
+
+def test_a_bad_existing_provider_account_is_named_by_its_own_flag() -> None:
+    errors = rollout_errors(spec(existing_provider_accounts=("1234",)))
+    bad_id = [e for e in errors if "'1234':" in e.message and "digits" in e.message.lower()]
+    assert bad_id, [e.message for e in errors]
+    assert all(e.field == "existing_provider_accounts" for e in bad_id)
+    assert all(e.message.startswith("--existing-provider-accounts") for e in bad_id)
+
+
+@pytest.mark.parametrize(
+    ("changes", "flag"),
+    [
+        ({"accounts": ("111111111111", "222222222222", "111111111111")}, "--accounts"),
+        ({"regions": ("us-east-1", "eu-west-1", "us-east-1")}, "--regions"),
+        (
+            {
+                "permission_model": SERVICE_MANAGED,
+                "accounts": (),
+                "organizational_units": ("ou-abcd-12345678", "ou-abcd-12345678"),
+            },
+            "--organizational-units",
+        ),
+    ],
+)
+def test_a_target_named_twice_is_refused_before_anything_is_sent(
+    changes: dict[str, Any], flag: str
+) -> None:
+    # Each would otherwise be planned (and sent in Accounts/Regions) twice.
+    errors = rollout_errors(spec(**changes))
+    assert any(flag in e.message and "twice" in e.message for e in errors), [
+        e.message for e in errors
+    ]
+
+
+def test_a_throttled_or_failed_poll_does_not_lose_the_started_operation(moto: MotoServer) -> None:
+    from tests.fault_proxy import fault_proxy
+
+    plan = prepare(session(moto.url), spec(), guide_settings())
+    with fault_proxy(moto.url) as proxy:
+        aws = Aws(region="us-east-1", endpoint_url=proxy.url, retry_mode="standard")
+        # The two writes go through; the first polls are throttled past botocore's retries.
+        proxy.faults = ["ok", "ok", "throttle", "throttle", "throttle", "throttle"]
+        result = apply_rollout(aws, plan, poll_seconds=0)
+    assert result.ok, result.to_json()
+    assert [c.operation for c in result.sent] == ["create_stack_set", "create_stack_instances"]
+    assert result.operations[0].status == "SUCCEEDED"
+
+    # A poll that fails for good says the operation goes on and how to follow it.
+    changed = prepare(
+        session(moto.url), spec(accounts=(*ACCOUNTS, "333333333333")), guide_settings()
+    )
+    with fault_proxy(moto.url) as proxy:
+        aws = Aws(region="us-east-1", endpoint_url=proxy.url, retry_mode="standard")
+        proxy.faults = ["ok", "503", "503", "503", "503", "503", "503", "503", "503"]
+        failed = apply_rollout(aws, changed, poll_seconds=0, timeout_seconds=0)
+    assert not failed.ok
+    assert [c.operation for c in failed.sent] == ["create_stack_instances"]
+    assert "describe-stack-set-operation" in failed.error
+    assert failed.operations[0].operation_id in failed.error

@@ -115,7 +115,11 @@ def cmd_destroy(args: argparse.Namespace) -> int:
     numbers = set(only or range(1, 7))
     errors = _input_errors(settings, numbers)
     if errors:
-        raise UsageError("\n".join(f"error: {e.message}" for e in errors), errors)
+        from wizard.cli.manifest import single_run_hint
+
+        lines = [f"error: {e.message}" for e in errors]
+        hint = single_run_hint(path, "destroy")
+        raise UsageError("\n".join([*lines, *([hint] if hint else [])]), errors)
     named = frozenset(k for group in (getattr(args, "remove_unowned", None) or []) for k in group)
     options = TeardownOptions(delete_images=bool(args.delete_images), named=named)
     steps = select_steps(teardown_steps(options), only)

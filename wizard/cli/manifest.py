@@ -60,6 +60,25 @@ def manifest_path(args: argparse.Namespace) -> Path | None:
     return manifest_source(getattr(args, "manifest", None), getattr(args, "config", None))
 
 
+def single_run_hint(path: Path | None, command: str) -> str:
+    """When a one-repository command meets an answers file that is a manifest: what to do."""
+    import tomllib
+
+    from wizard.manifest.model import has_repositories
+
+    if path is None or not path.is_file() or not has_repositories(path):
+        return ""
+    try:
+        listed = tomllib.loads(path.read_text(encoding="utf-8")).get("repositories", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ""
+    return (
+        f"The answers file {path} lists {len(listed)} repositories (a manifest); `{command}` "
+        "works on one: name it with --github-repo, --ecr-repository and --role-name (the "
+        "manifest's [answers] still apply), once per repository."
+    )
+
+
 def load(args: argparse.Namespace, path: Path) -> Any:
     """The manifest with the session flags on top; a bad file is a usage error (exit 2)."""
     from wizard.aws import default_region
@@ -67,19 +86,9 @@ def load(args: argparse.Namespace, path: Path) -> Any:
 
     overrides = {name: getattr(args, name, None) for name in SESSION_FLAGS}
     try:
-        manifest = load_manifest(path, overrides)
+        return load_manifest(path, overrides, default_region)
     except ManifestError as exc:
-        raise UsageError(str(exc)) from exc
-    if not manifest.shared.region:
-        region = default_region(manifest.shared.profile)
-        if not region:
-            raise UsageError(
-                "error: AWS region (--region): no region is set in the manifest's [answers], "
-                "the flags, AWS_REGION or the profile."
-            )
-        for entry in [manifest.shared, *(e.settings for e in manifest.entries)]:
-            entry.region = region
-    return manifest
+        raise UsageError(str(exc), exc.fields) from exc
 
 
 class ProgressPrinter:

@@ -31,7 +31,7 @@ from wizard.iam.issuer import GITHUB_COM, Issuer
 from wizard.settings import Settings
 from wizard.steps.ecr_repository import repository_configuration
 from wizard.steps.github_secrets import ECR_PUBLIC_REGION
-from wizard.tags import aws_tags
+from wizard.tags import MANAGED_BY_CLOUDFORMATION, aws_tags
 
 PROVIDER = "GitHubOidcProvider"
 REPOSITORY = "EcrRepository"
@@ -149,6 +149,11 @@ def _link_provider(document: Any, arn: str) -> Any:
     return _provider_reference() if document == arn else _sub(document)
 
 
+def _tags() -> list[dict[str, str]]:
+    """The wizard's tag, and that the stack manages the resource (destroy leaves it alone)."""
+    return aws_tags(MANAGED_BY_CLOUDFORMATION)
+
+
 def _provider(s: Settings) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "Url": s.oidc_issuer.url,
@@ -156,7 +161,7 @@ def _provider(s: Settings) -> dict[str, Any]:
     }
     if s.thumbprints:
         properties["ThumbprintList"] = [t.lower() for t in s.thumbprints]
-    properties["Tags"] = aws_tags()
+    properties["Tags"] = _tags()
     return {
         "Type": "AWS::IAM::OIDCProvider",
         "Condition": CREATE_PROVIDER,
@@ -169,10 +174,10 @@ def _provider(s: Settings) -> dict[str, Any]:
 def _repository(s: Settings) -> dict[str, Any]:
     name = {"Ref": "EcrRepositoryName"}
     if s.public:
-        properties: dict[str, Any] = {"RepositoryName": name, "Tags": aws_tags()}
+        properties: dict[str, Any] = {"RepositoryName": name, "Tags": _tags()}
         kind = "AWS::ECR::PublicRepository"
     else:
-        properties = {"RepositoryName": name, **_repository_properties(s), "Tags": aws_tags()}
+        properties = {"RepositoryName": name, **_repository_properties(s), "Tags": _tags()}
         kind = "AWS::ECR::Repository"
     return {
         "Type": kind,
@@ -208,7 +213,7 @@ def _role(docs: ExportDocuments) -> dict[str, Any]:
             "RoleName": {"Ref": "RoleName"},
             "Description": _sub(docs.role_description),
             "AssumeRolePolicyDocument": _link_provider(docs.trust_policy, docs.provider_arn),
-            "Tags": aws_tags(),
+            "Tags": _tags(),
         },
     }
 

@@ -23,7 +23,7 @@ from wizard.export.hcl import Block, Expr
 from wizard.settings import Settings
 from wizard.steps.ecr_repository import repository_configuration
 from wizard.steps.github_secrets import ECR_PUBLIC_REGION, REGION_NAME, ROLE_ARN_NAME
-from wizard.tags import aws_tags
+from wizard.tags import MANAGED_BY_TERRAFORM, aws_tags
 
 # aws_ecr_repository took image_tag_mutability_exclusion_filter and the *_WITH_EXCLUSION
 # settings in 6.8.0 (hashicorp/terraform-provider-aws CHANGELOG); 6.0 renamed aws_region's
@@ -137,7 +137,7 @@ def _variable(p: Parameter) -> Block:
 
 
 def _tags() -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in aws_tags()}
+    return {t["Key"]: t["Value"] for t in aws_tags(MANAGED_BY_TERRAFORM)}
 
 
 def _provider(s: Settings, existing: bool) -> Block:

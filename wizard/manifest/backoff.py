@@ -14,37 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from wizard.steps.aws_errors import error_code
+from wizard.steps.aws_errors import THROTTLE_CODES, is_throttled
+
+__all__ = ["THROTTLE_CODES", "Backoff", "is_throttled"]
 
 T = TypeVar("T")
-
-# botocore's list of throttling codes (botocore/retries/standard.py, ThrottledRetryableChecker),
-# without LimitExceededException: ECR and others use it for a quota, where waiting never helps.
-# IAM's ConcurrentModification is added: parallel writes to one account's IAM meet it, and the
-# IAM API reference says to retry.
-THROTTLE_CODES = frozenset(
-    {
-        "Throttling",
-        "ThrottlingException",
-        "ThrottledException",
-        "RequestThrottledException",
-        "TooManyRequestsException",
-        "ProvisionedThroughputExceededException",
-        "TransactionInProgressException",
-        "RequestLimitExceeded",
-        "BandwidthLimitExceeded",
-        "RequestThrottled",
-        "SlowDown",
-        "PriorRequestNotComplete",
-        "EC2ThrottledException",
-        "ConcurrentModification",
-        "ConcurrentModificationException",
-    }
-)
-
-
-def is_throttled(exc: BaseException) -> bool:
-    return error_code(exc) in THROTTLE_CODES
 
 
 @dataclass

@@ -25,6 +25,7 @@ refused as a whole, before anything is sent.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,25 @@ from wizard.validate import FieldError, settings_errors
 
 # Where the calls go is one choice for the whole run: one session, one account, one region.
 SESSION_KEYS = ("region", "profile", "endpoint_url")
+# One run makes or reuses one OIDC provider (the shared answers'): an entry with its own issuer
+# would get a role that trusts a provider the run never makes.
+PROVIDER_KEYS = ("issuer", "github_api_url", "thumbprints")
 # What a manifest plans: the AWS steps. The GitHub steps need a token per repository.
 MANIFEST_STEPS = (1, 2, 3, 4)
 MAX_REPOSITORIES = 1000
 
 
 class ManifestError(ConfigError):
-    """The manifest cannot be used as it is; nothing was sent."""
+    """The manifest cannot be used as it is; nothing was sent. `fields` name each entry's field
+    and rule (`repositories[N].FIELD`) when the problems are the entries'."""
+
+    def __init__(self, message: str, fields: tuple[FieldError, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+def _problem(index: int, name: str, rule: str, message: str) -> FieldError:
+    return FieldError(f"repositories[{index}].{name}", rule, message)
 
 
 @dataclass(frozen=True)
@@ -105,17 +118,25 @@ def manifest_source(given: Path | None, config: Path | None) -> Path | None:
     return None
 
 
-def load_manifest(path: Path, overrides: dict[str, Any] | None = None) -> Manifest:
-    """Read and check a manifest; `overrides` (flags) apply to the shared answers."""
+def load_manifest(
+    path: Path,
+    overrides: dict[str, Any] | None = None,
+    default_region: Callable[[str], str] | None = None,
+) -> Manifest:
+    """Read and check a manifest; `overrides` (flags) apply to the shared answers, and
+    `default_region(profile)` gives the region when neither names one (AWS_REGION...)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ManifestError(f"manifest {path} cannot be read ({exc}).") from exc
-    return parse_manifest(data, str(path), overrides)
+    return parse_manifest(data, str(path), overrides, default_region)
 
 
 def parse_manifest(
-    data: dict[str, Any], source: str, overrides: dict[str, Any] | None = None
+    data: dict[str, Any],
+    source: str,
+    overrides: dict[str, Any] | None = None,
+    default_region: Callable[[str], str] | None = None,
 ) -> Manifest:
     version = data.get("version", CONFIG_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version > CONFIG_VERSION:
@@ -155,54 +176,102 @@ def parse_manifest(
         shared = Settings.from_dict(answers).merged(overrides or {})
     except (ConfigError, TypeError) as exc:
         raise ManifestError(f"manifest {source}: [answers]: {exc}") from exc
+    if not shared.region and default_region is not None:
+        # Before the entries are checked, so a region from the environment meets the same rule.
+        shared = shared.merged({"region": default_region(shared.profile) or None})
     entries: list[Entry] = []
-    problems: list[str] = []
+    problems: list[FieldError] = []
     for number, raw in enumerate(listed, start=1):
         where = f"repositories[{number}]"
         session = [k for k in SESSION_KEYS if k in raw]
         if session:
             problems.append(
-                f"{where}: {', '.join(session)} is set once for the whole manifest, in [answers] "
-                "(one run uses one session, one account and one region)."
+                _problem(
+                    number,
+                    session[0],
+                    "manifest",
+                    f"{where}: {', '.join(session)} is set once for the whole manifest, in "
+                    "[answers] (one run uses one session, one account and one region).",
+                )
+            )
+            continue
+        provider = [k for k in PROVIDER_KEYS if k in raw]
+        if provider:
+            problems.append(
+                _problem(
+                    number,
+                    provider[0],
+                    "manifest",
+                    f"{where}: {', '.join(provider)} is set once for the whole manifest, in "
+                    "[answers] (one run makes or reuses one OIDC provider for every entry); "
+                    "repositories of another GitHub host or issuer go in a manifest of their own.",
+                )
             )
             continue
         try:
             settings = shared.merged(raw)
         except (ConfigError, TypeError) as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(_problem(number, "entry", "format", f"{where}: {exc}"))
             continue
         entries.append(Entry(number, settings))
     problems += _entry_problems(entries)
     problems += _list_problems(entries)
     if problems:
-        raise ManifestError(
-            "\n".join([f"manifest {source} is not valid (nothing was sent):", *problems])
-        )
+        lines = [f"manifest {source} is not valid (nothing was sent):"]
+        raise ManifestError("\n".join(lines + [p.message for p in problems]), tuple(problems))
     return Manifest(shared=shared, entries=entries, source=source)
 
 
-def _entry_problems(entries: list[Entry]) -> list[str]:
-    problems: list[str] = []
+def _entry_problems(entries: list[Entry]) -> list[FieldError]:
+    problems: list[FieldError] = []
     for entry in entries:
         name = entry.settings.github_repo or "?"
         errors: list[FieldError] = settings_errors(entry.settings, steps=MANIFEST_STEPS)
-        problems += [f"repositories[{entry.index}] ({name}): {e.message}" for e in errors]
+        problems += [
+            _problem(
+                entry.index, e.field, e.rule, f"repositories[{entry.index}] ({name}): {e.message}"
+            )
+            for e in errors
+        ]
     return problems
 
 
-def _list_problems(entries: list[Entry]) -> list[str]:
+def _list_problems(entries: list[Entry]) -> list[FieldError]:
     """Rules that hold between entries."""
-    problems: list[str] = []
+    problems: list[FieldError] = []
     seen: dict[str, int] = {}
     for entry in entries:
         key = entry.key
         if key in seen:
             problems.append(
-                f"repositories[{entry.index}]: ECR repository {key!r} is already "
-                f"repositories[{seen[key]}]'s; each entry needs its own."
+                _problem(
+                    entry.index,
+                    "ecr_repository",
+                    "unique",
+                    f"repositories[{entry.index}]: ECR repository {key!r} is already "
+                    f"repositories[{seen[key]}]'s; each entry needs its own.",
+                )
             )
         else:
             seen[key] = entry.index
+    spelled: dict[str, Entry] = {}
+    for entry in entries:
+        repo = entry.settings.github_repo
+        first = spelled.setdefault(repo.lower(), entry)
+        if first.settings.github_repo != repo:
+            # GitHub names are case-insensitive, but the sub claim carries the repository's own
+            # spelling and IAM compares condition values case by case: one spelling never matches.
+            problems.append(
+                _problem(
+                    entry.index,
+                    "github_repo",
+                    "case",
+                    f"repositories[{entry.index}]: GitHub repository {repo!r} is repositories"
+                    f"[{first.index}]'s {first.settings.github_repo!r} spelled in another case; "
+                    "GitHub's token carries one spelling and IAM compares it exactly, so spell "
+                    "both as GitHub shows it.",
+                )
+            )
     roles: dict[str, Entry] = {}
     for entry in entries:
         s = entry.settings
@@ -212,20 +281,36 @@ def _list_problems(entries: list[Entry]) -> list[str]:
         if first.settings.role_name != s.role_name:
             # IAM role names are unique regardless of case: these would be one role.
             problems.append(
-                f"repositories[{entry.index}]: role {s.role_name!r} and repositories"
-                f"[{first.index}]'s {first.settings.role_name!r} differ only in case, which IAM "
-                "treats as one role; spell them the same to share it, or pick another name."
+                _problem(
+                    entry.index,
+                    "role_name",
+                    "case",
+                    f"repositories[{entry.index}]: role {s.role_name!r} and repositories"
+                    f"[{first.index}]'s {first.settings.role_name!r} differ only in case, which "
+                    "IAM treats as one role; spell them the same to share it, or pick another "
+                    "name.",
+                )
             )
         elif first.settings.policy_name != s.policy_name:
             problems.append(
-                f"repositories[{entry.index}]: shares role {s.role_name!r} with repositories"
-                f"[{first.index}] but names push policy {s.policy_name!r} instead of "
-                f"{first.settings.policy_name!r}; a shared role has one push policy."
+                _problem(
+                    entry.index,
+                    "policy_name",
+                    "shared-role",
+                    f"repositories[{entry.index}]: shares role {s.role_name!r} with repositories"
+                    f"[{first.index}] but names push policy {s.policy_name!r} instead of "
+                    f"{first.settings.policy_name!r}; a shared role has one push policy.",
+                )
             )
         elif first.settings.public != s.public:
             problems.append(
-                f"repositories[{entry.index}]: shares role {s.role_name!r} with repositories"
-                f"[{first.index}], but one is ECR Public and the other private; give them "
-                "separate roles."
+                _problem(
+                    entry.index,
+                    "public",
+                    "shared-role",
+                    f"repositories[{entry.index}]: shares role {s.role_name!r} with repositories"
+                    f"[{first.index}], but one is ECR Public and the other private; give them "
+                    "separate roles.",
+                )
             )
     return problems

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.plan import Call
 from wizard.rollout.plan import RolloutPlan
+from wizard.steps.aws_errors import is_throttled
 
 if TYPE_CHECKING:
     from wizard.aws import Aws
@@ -146,7 +147,18 @@ def apply_rollout(
             continue  # CreateStackSet makes the set; instances come with the next call
         report = OperationReport(call, operation_id)
         result.operations.append(report)
-        _follow(aws, plan, report, on_progress, poll_seconds, timeout_seconds, sleep, clock)
+        try:
+            _follow(aws, plan, report, on_progress, poll_seconds, timeout_seconds, sleep, clock)
+        except Exception as exc:
+            # The operation was started and goes on in CloudFormation: say how to follow it.
+            result.error = (
+                f"following operation {operation_id} failed ({exc}); it goes on in "
+                "CloudFormation: follow it with `aws cloudformation describe-stack-set-operation "
+                f"--stack-set-name {plan.spec.stack_set_name} --operation-id {operation_id}` and "
+                "re-run the roll-out when it ends."
+            )
+            result.error_guidance = tuple(classify(exc, _values(aws, plan)))
+            return result
         if report.status != "SUCCEEDED":
             if not report.status:
                 result.still_running = (
@@ -178,12 +190,20 @@ def _follow(
     extra: Any = plan.spec.call_as
     deadline = clock() + timeout_seconds
     while True:
-        operation = cfn.describe_stack_set_operation(
-            StackSetName=name, OperationId=report.operation_id, **extra
-        )["StackSetOperation"]
+        try:
+            operation = cfn.describe_stack_set_operation(
+                StackSetName=name, OperationId=report.operation_id, **extra
+            )["StackSetOperation"]
+            instances = _results(aws, plan, report.operation_id)
+        except Exception as exc:
+            # Polling is reads only: a throttled poll is asked again at the next turn.
+            if not is_throttled(exc) or clock() >= deadline:
+                raise
+            sleep(poll_seconds)
+            continue
         status = operation.get("Status", "")
         report.reason = operation.get("StatusReason", "")
-        report.instances = _results(aws, plan, report.operation_id)
+        report.instances = instances
         if on_progress is not None:
             on_progress(
                 OperationProgress(

@@ -144,11 +144,22 @@ def rollout_errors(spec: RolloutSpec) -> list[FieldError]:
             _error("regions", "--regions", value, e.message.split(": ", 1)[-1])
             for e in region_errors(value)
         ]
-    for value in (*spec.accounts, *spec.existing_provider_accounts):
-        errors += [
-            _error("accounts", "--accounts", value, e.message.split(": ", 1)[-1])
-            for e in account_id_errors(value)
-        ]
+    for name, flag, values in (
+        ("accounts", "--accounts", spec.accounts),
+        (
+            "existing_provider_accounts",
+            "--existing-provider-accounts",
+            spec.existing_provider_accounts,
+        ),
+    ):
+        for value in values:
+            errors += [
+                _error(name, flag, value, e.message.split(": ", 1)[-1])
+                for e in account_id_errors(value)
+            ]
+    errors += _twice("regions", "--regions", spec.regions)
+    errors += _twice("accounts", "--accounts", spec.accounts)
+    errors += _twice("organizational_units", "--organizational-units", spec.organizational_units)
     for value in spec.organizational_units:
         if not _OU.fullmatch(value):
             errors.append(
@@ -161,6 +172,17 @@ def rollout_errors(spec: RolloutSpec) -> list[FieldError]:
             )
     errors += _targets(spec)
     errors += _preferences(spec.preferences)
+    return errors
+
+
+def _twice(field_name: str, flag: str, values: tuple[str, ...]) -> list[FieldError]:
+    """A target named twice would be planned, and sent in Accounts or Regions, twice."""
+    seen: set[str] = set()
+    errors: list[FieldError] = []
+    for value in values:
+        if value in seen:
+            errors.append(_error(field_name, flag, value, "is named twice; name it once."))
+        seen.add(value)
     return errors
 
 

@@ -20,7 +20,7 @@ from wizard.policies import role_arn, scope_notes, shared_trust_policy, subjects
 from wizard.settings import Settings
 from wizard.steps.aws_errors import is_access_denied, is_not_found
 from wizard.steps.base import Step, StepContext
-from wizard.tags import CREATED_BY_KEY, CREATED_BY_VALUE, aws_tags
+from wizard.tags import CREATED_BY_KEY, CREATED_BY_VALUE, aws_tags, managed_by
 
 TRUST_POLICY_NAME = "trust policy"
 
@@ -109,6 +109,8 @@ class RoleState:
     # The account's OIDC providers (None: not listed, or they could not be), to say when the
     # one the trust policy of a role to create names does not exist yet.
     providers: tuple[str, ...] | None = None
+    # The tool an exported template or configuration made it with ("": the wizard itself).
+    managed_by: str = ""
 
 
 class RoleNotOurs(Exception):
@@ -157,6 +159,7 @@ class RoleStep(Step[RoleState]):
             document,
             created_by_wizard=tags.get(CREATED_BY_KEY) == CREATED_BY_VALUE,
             other_policies=tuple(others),
+            managed_by=managed_by(role.get("Tags", [])),
         )
 
     def plan(self, ctx: StepContext, observed: RoleState) -> StepPlan:
@@ -256,4 +259,18 @@ class RoleStep(Step[RoleState]):
         missing = _missing_providers(desired, observed.providers)
         if missing and change.action is not Action.NOOP:
             notes.insert(0, _provider_note(missing, step_2_creates=ctx.creates_in_this_run(2)))
+        if observed.managed_by and change.action is Action.UPDATE:
+            notes.insert(0, _drift_note(observed.name, observed.managed_by))
         return self.new_plan(changes=(change,), notes=tuple(notes), outputs={"role_arn": arn})
+
+
+def _drift_note(name: str, manager: str) -> Note:
+    """A role a stack or Terraform state manages: a change made here is drift to that tool."""
+    tool = manager.partition(":")[0]
+    which = {"cloudformation": "CloudFormation", "terraform": "Terraform"}.get(tool, manager)
+    return Note(
+        Severity.WARNING,
+        f"Role {name} is managed by {which} (its managed-by tag): this change makes its stack or "
+        "state drift, and the next deployment puts the old trust policy back. Change the "
+        "template or configuration instead (`export` writes one with this scope).",
+    )

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.plan import Note, Severity, StepPlan
-from wizard.tags import CREATED_BY_KEY, CREATED_BY_VALUE
+from wizard.tags import (
+    CREATED_BY_KEY,
+    CREATED_BY_VALUE,
+    MANAGED_BY_CLOUDFORMATION,
+    MANAGED_BY_KEY,
+    MANAGED_BY_TERRAFORM,
+)
 
 # The kinds a person can name to remove something the wizard did not make, by step number.
 KINDS = {
@@ -66,6 +72,27 @@ def tagged_by_wizard(tags: Iterable[Mapping[str, Any]]) -> bool:
         if key == CREATED_BY_KEY and value == CREATED_BY_VALUE:
             return True
     return False
+
+
+def managed_note(what: str, manager: str, number: int) -> Note:
+    """Why a resource an exported template or configuration made is left to that tool."""
+    tool, _, stack = manager.partition(":")
+    if tool == MANAGED_BY_CLOUDFORMATION:
+        name = stack or "STACK"
+        how = (
+            f"a CloudFormation stack{f' ({stack})' if stack else ''} manages it; remove it with "
+            f"`aws cloudformation delete-stack --stack-name {name}`"
+        )
+    elif tool == MANAGED_BY_TERRAFORM:
+        how = "Terraform manages it; remove it with `terraform destroy` in its configuration"
+    else:
+        how = f"it is tagged {MANAGED_BY_KEY} = {manager}; remove it with that tool"
+    return Note(
+        Severity.WARNING,
+        f"{what} is left alone: {how}, so its stack or state does not lose it. What that "
+        "tool keeps on deletion (the exported repository and provider are retained) can be "
+        f"removed afterwards with destroy --remove-unowned {KINDS[number]}.",
+    )
 
 
 def decision(ctx_outputs: Mapping[str, str], number: int) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
@@ -24,6 +25,7 @@ from wizard.teardown.base import (
     KEEP,
     REFUSED,
     TeardownOptions,
+    managed_note,
     not_ours_note,
     tagged_by_wizard,
 )
@@ -36,6 +38,8 @@ class RepositoryGone:
     uri: str = ""
     created_by_wizard: bool = False
     images: int = 0
+    # The tool an exported template or configuration made it with ("": the wizard itself).
+    managed_by: str = ""
 
 
 class RemoveEcrRepository(Step[RepositoryGone]):
@@ -66,7 +70,12 @@ class RemoveEcrRepository(Step[RepositoryGone]):
         for page in client.get_paginator("describe_images").paginate(repositoryName=name):
             images += len(page.get("imageDetails", []))
         return RepositoryGone(
-            True, arn, repo.get("repositoryUri", ""), tagged_by_wizard(tags), images
+            True,
+            arn,
+            repo.get("repositoryUri", ""),
+            tagged_by_wizard(tags),
+            images,
+            managed_by(tags),
         )
 
     def plan(self, ctx: StepContext, observed: RepositoryGone) -> StepPlan:
@@ -79,6 +88,10 @@ class RemoveEcrRepository(Step[RepositoryGone]):
         if not observed.exists:
             change = Change(Action.NOOP, resource, "not there; nothing to remove")
             return self.new_plan(changes=(change,), outputs={key: GONE})
+        if observed.managed_by and not self.options.names(self.number):
+            change = Change(Action.NOOP, resource, "left alone: its stack or state manages it")
+            note = managed_note(f"Repository {name}", observed.managed_by, self.number)
+            return self.new_plan(changes=(change,), notes=(note,), outputs={key: KEEP})
         if not observed.created_by_wizard and not self.options.names(self.number):
             change = Change(Action.NOOP, resource, "left alone: not made by ecr-oidc-wizard")
             return self.new_plan(

@@ -16,6 +16,7 @@ from typing import Any
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.base import Step, StepContext
 from wizard.steps.oidc_provider import AUDIENCE_ADDED
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
@@ -24,6 +25,7 @@ from wizard.teardown.base import (
     KEEP,
     TeardownOptions,
     decision,
+    managed_note,
     not_ours_note,
     tagged_by_wizard,
 )
@@ -53,6 +55,8 @@ class ProviderGone:
     # Roles whose trust policy names the provider.
     trusted_by: tuple[str, ...] = ()
     client_ids: tuple[str, ...] = ()
+    # The tool an exported template or configuration made it with ("": the wizard itself).
+    managed_by: str = ""
 
     @property
     def exists(self) -> bool:
@@ -91,6 +95,7 @@ class RemoveOidcProvider(Step[ProviderGone]):
             tagged_by_wizard(found.get("Tags", [])),
             tuple(sorted(trusted_by)),
             tuple(found.get("ClientIDList", [])),
+            managed_by(found.get("Tags", [])),
         )
 
     def plan(self, ctx: StepContext, observed: ProviderGone) -> StepPlan:
@@ -101,6 +106,10 @@ class RemoveOidcProvider(Step[ProviderGone]):
             return self.new_plan(changes=(change,), outputs={key: GONE})
         going = ctx.outputs.get("removed_role", "") if decision(ctx.outputs, 3) == DELETE else ""
         others = [r for r in observed.trusted_by if r.lower() != going.lower()]
+        if observed.managed_by and not self.options.names(self.number):
+            change = Change(Action.NOOP, resource, "left alone: its stack or state manages it")
+            note = managed_note("The OIDC provider", observed.managed_by, self.number)
+            return self.new_plan(changes=(change,), notes=(note,), outputs={key: KEEP})
         if not observed.created_by_wizard and not self.options.names(self.number):
             return self._audience_plan(ctx, observed, others)
         if others:

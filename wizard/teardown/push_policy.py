@@ -10,12 +10,14 @@ from wizard.policies import push_policy
 from wizard.settings import PUSH_POLICY_FILE
 from wizard.steps.aws_errors import is_not_found
 from wizard.steps.base import Step, StepContext
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
     GONE,
     KEEP,
     TeardownOptions,
+    managed_note,
     not_ours_note,
     tagged_by_wizard,
 )
@@ -43,6 +45,8 @@ class PushPolicyGone:
     exists: bool
     document: Any = None
     role_by_wizard: bool = False
+    # The tool that manages the role (an exported template's or configuration's).
+    managed_by: str = ""
 
 
 class RemovePushPolicy(Step[PushPolicyGone]):
@@ -68,7 +72,8 @@ class RemovePushPolicy(Step[PushPolicyGone]):
             if is_not_found(exc):
                 return PushPolicyGone(exists=False)
             raise
-        return PushPolicyGone(True, document, tagged_by_wizard(role.get("Tags", [])))
+        tags = role.get("Tags", [])
+        return PushPolicyGone(True, document, tagged_by_wizard(tags), managed_by(tags))
 
     def plan(self, ctx: StepContext, observed: PushPolicyGone) -> StepPlan:
         s = ctx.settings
@@ -84,6 +89,10 @@ class RemovePushPolicy(Step[PushPolicyGone]):
         ours = observed.role_by_wizard or (
             recorded and documents_equal(observed.document, wizard_document)
         )
+        if observed.managed_by and not self.options.names(self.number):
+            change = Change(Action.NOOP, resource, "left alone: its stack or state manages it")
+            note = managed_note(f"Inline policy {s.policy_name}", observed.managed_by, self.number)
+            return self.new_plan(changes=(change,), notes=(note,), outputs={key: KEEP})
         if not ours and not self.options.names(self.number):
             change = Change(Action.NOOP, resource, "left alone: not made by ecr-oidc-wizard")
             return self.new_plan(

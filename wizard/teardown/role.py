@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.base import Step, StepContext
+from wizard.tags import managed_by
 from wizard.teardown.base import (
     DECISION,
     DELETE,
@@ -22,6 +23,7 @@ from wizard.teardown.base import (
     REFUSED,
     TeardownOptions,
     decision,
+    managed_note,
     not_ours_note,
     tagged_by_wizard,
 )
@@ -37,6 +39,8 @@ class RoleGone:
     inline: tuple[str, ...] = ()
     managed: tuple[str, ...] = ()
     instance_profiles: tuple[str, ...] = ()
+    # The tool an exported template or configuration made it with ("": the wizard itself).
+    managed_by: str = ""
 
 
 class RemoveRole(Step[RoleGone]):
@@ -75,6 +79,7 @@ class RemoveRole(Step[RoleGone]):
             tuple(sorted(inline)),
             tuple(sorted(managed)),
             tuple(sorted(profiles)),
+            managed_by(role.get("Tags", [])),
         )
 
     def plan(self, ctx: StepContext, observed: RoleGone) -> StepPlan:
@@ -84,6 +89,13 @@ class RemoveRole(Step[RoleGone]):
         if not observed.exists:
             change = Change(Action.NOOP, resource, "not there; nothing to remove")
             return self.new_plan(changes=(change,), outputs={key: GONE})
+        if observed.managed_by and not self.options.names(self.number):
+            change = Change(Action.NOOP, resource, "left alone: its stack or state manages it")
+            return self.new_plan(
+                changes=(change,),
+                notes=(managed_note(f"Role {observed.name}", observed.managed_by, self.number),),
+                outputs={key: KEEP},
+            )
         if not observed.created_by_wizard and not self.options.names(self.number):
             change = Change(Action.NOOP, resource, "left alone: not made by ecr-oidc-wizard")
             return self.new_plan(
