@@ -106,7 +106,21 @@ class Settings:
         """A copy with every override that is not None applied (flags beat the file)."""
         data = self.to_dict()
         data.update({k: v for k, v in overrides.items() if v is not None})
-        return Settings.from_dict(data)
+        return Settings.from_dict(data).normalised()
+
+    def normalised(self) -> Settings:
+        """A copy read as meant: no surrounding spaces, and a pasted repository URL as
+        OWNER/REPO (see wizard.normalise)."""
+        from wizard import normalise
+
+        data = self.to_dict()
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = value.strip()
+            elif isinstance(value, list):
+                data[name] = normalise.stripped(str(v) for v in value)
+        data["github_repo"] = normalise.github_repo(data["github_repo"], data["github_api_url"])
+        return Settings(**data)
 
     @property
     def oidc_issuer(self) -> Issuer:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from wizard import normalise
 from wizard.settings import Settings
 
 MUTABILITIES = ("MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION")
@@ -271,6 +272,8 @@ _REPO = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
 def github_repo(value: str) -> list[FieldError]:
+    # A pasted URL (https or git@) names one repository: read it as OWNER/REPO.
+    value = normalise.github_repo(value)
     if not value:
         return [_error("github_repo", "required", value, "is required, as OWNER/REPO.")]
     trimmed = re.sub(r"^(https?://github\.com/|git@github\.com:)", "", value).removesuffix(".git")
