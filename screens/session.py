@@ -93,7 +93,7 @@ class Session:
         self.github_injected = self.github is not None
 
     def update(self, **values: Any) -> None:
-        self.settings = dataclasses.replace(self.settings, **values).normalised()
+        self.settings = dataclasses.replace(self.settings, **values).normalised(self.settings)
 
     def aws(self) -> Any:
         """One seam per (profile, region, endpoint): its identity is asked of STS once.

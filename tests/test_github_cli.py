@@ -84,8 +84,8 @@ def test_apply_step_6_failure_prints_the_guidance(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("GH_TOKEN", CANARY)
-    spec = workflow_spec(Settings(ecr_repository="onyxia-eostat"))
-    fake.put_file(REPO, ".github/workflows/build-eostat.yml", render_workflow(spec))
+    spec = workflow_spec(Settings(github_repo=REPO, ecr_repository="onyxia-eostat"))
+    fake.put_file(REPO, f".github/workflows/{spec.file}", render_workflow(spec))
     fake.next_conclusion = "failure"
     fake.next_log = "Error: Not authorized to perform sts:AssumeRoleWithWebIdentity\n"
     config = tmp_path / "ecr-oidc-wizard.toml"

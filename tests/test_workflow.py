@@ -336,7 +336,9 @@ def test_commit_commands() -> None:
     ]
 
 
-SETTINGS = Settings(ecr_repository="onyxia-eostat", github_repo="octo-org/app")
+SETTINGS = Settings(
+    ecr_repository="onyxia-eostat", github_repo="octo-org/app", workflow_file="build-eostat.yml"
+)
 
 
 def test_command_prints_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:

@@ -497,4 +497,21 @@ def settings_errors(s: Settings, *, steps: Iterable[int] = (1, 2, 3, 4)) -> list
         errors += _subject_template(s)
     if 4 in wanted:
         errors += policy_name(s.policy_name)
-    return errors
+    return _with_suggestions(errors, s)
+
+
+def _with_suggestions(errors: list[FieldError], s: Settings) -> list[FieldError]:
+    """A missing name gets the one derived from the repository as its fix."""
+    from wizard.defaults import derived_names
+
+    names = derived_names(s.github_repo)
+    if names is None:
+        return errors
+    out: list[FieldError] = []
+    for e in errors:
+        suggestion = getattr(names, e.field, "") if e.rule == "required" else ""
+        if suggestion:
+            flag = FIELDS[e.field].flag
+            e = FieldError(e.field, e.rule, f"{e.message} Try {flag} {suggestion}.")
+        out.append(e)
+    return out
