@@ -167,7 +167,10 @@ def test_workflow_command_prints_it(capsys: pytest.CaptureFixture[str], tmp_path
         "workflow", "--config", str(config), "--ecr-repository", "onyxia-eostat", "--output", "-"
     )
     assert code == 0
-    assert "aws-actions/amazon-ecr-login@v2" in capsys.readouterr().out
+    # Pinned to the commit of v2.1.7, the version in a comment (issue 13).
+    assert "aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd # v2.1.7" in (
+        capsys.readouterr().out
+    )
 
 
 def test_verify_command_through_the_cli(
