@@ -67,27 +67,38 @@ def resolve_pins(github: Any, pins: tuple[Pin, ...] = DEFAULT_PINS) -> tuple[tup
     the GitHub API; the table's pin wherever GitHub cannot say. Returns (pins, a note)."""
     resolved: list[Pin] = []
     kept: list[str] = []
+    newer: list[str] = []
     for pin in pins:
         owner, repo = pin.action.split("/", 1)
         try:
             tag = github.latest_release_tag(owner, repo)
             match = _VERSION.fullmatch(tag or "")
-            if not tag or match is None or match.group(1) != pin.major:
-                resolved.append(pin)
-                continue
-            sha = github.tag_commit(owner, repo, tag)
+            sha = (
+                github.tag_commit(owner, repo, tag) if match and match.group(1) == pin.major else ""
+            )
         except Exception:  # any refusal or outage: the table's pin is a known-good answer
+            tag, match, sha = None, None, ""
+        if match is not None and match.group(1) != pin.major:
+            # A new major version may change inputs the workflow passes: kept for a person.
+            newer.append(f"{pin.action} {tag}")
+            resolved.append(pin)
+        elif tag and _SHA.fullmatch(sha):
+            resolved.append(Pin(pin.action, tag, sha))
+        else:
             kept.append(pin.action)
             resolved.append(pin)
-            continue
-        resolved.append(Pin(pin.action, tag, sha) if _SHA.fullmatch(sha or "") else pin)
-    note = ""
+    notes: list[str] = []
     if kept:
-        note = (
+        notes.append(
             f"GitHub did not say the latest release of {', '.join(kept)}; the workflow pins "
             "the version this tool knows."
         )
-    return tuple(resolved), note
+    if newer:
+        notes.append(
+            f"A new major version is out ({', '.join(newer)}); the workflow keeps the major "
+            "version it was written for. Dependabot proposes the upgrade as a pull request."
+        )
+    return tuple(resolved), " ".join(notes)
 
 
 DEPENDABOT_FILE = ".github/dependabot.yml"

@@ -23,8 +23,8 @@ from typing import Any
 
 from wizard.safe_write import write_new_then_rename
 from wizard.sandbox import guard
-from wizard.sandbox.permissions import canonical, permission_errors
 from wizard.sandbox.github_sim import ACTIONS_PROFILE, SimulatedGitHub
+from wizard.sandbox.permissions import canonical, permission_errors
 from wizard.settings import Remembered, Settings, save
 
 DEFAULT_REPO = "octo-org/hello-ecr"
