@@ -78,7 +78,7 @@ def test_publishing_again_changes_nothing_and_merge_brings_it_to_main(fake: Fake
     assert not again.has_changes
     assert "pull request #1" in again.plans[0].changes[0].summary
     assert all(p.method == "GET" for p in fake.requests[before:])
-    _, merged = publish(fake, WorkflowPublishStep(mode="merge"))
+    publish(fake, WorkflowPublishStep(mode="merge"))
     repo = fake.repos[REPO]
     assert ("main", WORKFLOW) in repo.files
     assert repo.pulls[0]["merged"] is True
@@ -102,7 +102,7 @@ def test_straight_to_a_named_branch_updates_what_is_there(fake: FakeGitHub) -> N
 def test_the_repositorys_own_dependabot_config_is_left_alone(fake: FakeGitHub) -> None:
     own = 'version: 2\nupdates:\n  - package-ecosystem: "pip"\n'
     fake.put_file(REPO, DEPENDABOT_FILE, own, ref="main")
-    ctx, run = publish(fake, WorkflowPublishStep())
+    _, run = publish(fake, WorkflowPublishStep())
     repo = fake.repos[REPO]
     assert repo.files[("ecr-oidc-wizard/build-app", DEPENDABOT_FILE)] == own
     notes = " ".join(n.text for n in run.plans[0].notes)  # type: ignore[attr-defined]
@@ -152,3 +152,56 @@ def test_resolved_pins_reach_the_committed_workflow(fake: FakeGitHub) -> None:
     apply_run(ctx, run)
     text = fake.repos[REPO].files[("ecr-oidc-wizard/build-app", WORKFLOW)]
     assert re.search(r"uses: actions/checkout@2{40} # v7\.9\.9", text)
+
+
+def test_a_pull_request_merged_in_the_same_run_lets_step_6_run(fake: FakeGitHub) -> None:
+    from wizard.steps.workflow_run import WorkflowRunStep
+
+    ctx = context(fake)
+    ctx.settings.run_poll_seconds = 0.0
+    run = plan_steps(ctx, [WorkflowPublishStep(merge=True), WorkflowRunStep(sleep=lambda s: None)])
+    assert run.failed is None, run.failed
+    publish_plan, run_plan = run.plans
+    assert publish_plan.changes[-1].calls[0].operation == "merge_pull_request_from"
+    notes = [n.text for n in run_plan.notes]
+    assert any("committed to 'main' earlier in this run" in t for t in notes), notes
+    apply_run(ctx, run)
+    assert [r.status for r in run.results] == [Status.DONE, Status.DONE], run.results
+    assert fake.repos[REPO].pulls[0]["merged"] is True
+
+
+def test_step_6_says_a_pull_request_must_be_merged_first(fake: FakeGitHub) -> None:
+    from wizard.steps.workflow_run import WorkflowRunStep
+
+    run = plan_steps(context(fake), [WorkflowPublishStep(), WorkflowRunStep()])
+    warnings = [n.text for n in run.plans[1].notes]
+    assert any("when its pull request is merged" in t for t in warnings), warnings
+    assert not any("git push" in t for t in warnings)
+
+
+def test_the_sandbox_repository_starts_without_the_workflow_and_step_6_commits_it() -> None:
+    from wizard.sandbox.box import open_sandbox
+    from wizard.steps.workflow_run import WorkflowRunStep
+
+    with open_sandbox(run_seconds=0.2, chdir=False) as box:
+        settings = box.settings()
+        owner, repo = settings.github_repo.split("/")
+        path = f".github/workflows/{settings.workflow_file}"
+        assert box.github.file_text(owner, repo, path, "main") is None
+        ctx = StepContext(settings=settings, aws=box.aws(settings.region), github=box.github)
+        run = plan_steps(ctx, [WorkflowPublishStep()])
+        apply_run(ctx, run)
+        [pull] = box.github._repo(owner, repo).pulls
+        assert pull["state"] == "open" and pull["html_url"].endswith("/pull/1")
+        assert box.github.file_text(owner, repo, path, "main") is None
+        merge = plan_steps(ctx, [WorkflowPublishStep(mode="merge")])
+        apply_run(ctx, merge)
+        assert box.github.file_text(owner, repo, path, "main") is not None
+        # With steps 1-5 done, the merged workflow runs and pushes.
+        from wizard.steps import all_steps
+
+        ctx.settings.run_poll_seconds = 0.05
+        steps = [*list(all_steps())[:5], WorkflowRunStep()]
+        ran = plan_steps(ctx, steps)
+        apply_run(ctx, ran)
+        assert [r.status for r in ran.results][-1] is Status.DONE, ran.results[-1].error

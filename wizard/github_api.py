@@ -496,6 +496,22 @@ class GitHub:
 
     # --- releases and tags (for pinning actions) ----------------------------------------------
 
+    def merge_pull_request_from(
+        self, owner: str, repo: str, *, head: str, base: str
+    ) -> dict[str, Any]:
+        """Merge the open pull request from `head` into `base` (one opened earlier in the run,
+        whose number the plan could not know yet)."""
+        pull = self.find_pull_request(owner, repo, head=head, base=base)
+        if pull is None:
+            raise GitHubError(
+                404,
+                "PUT",
+                f"/repos/{owner}/{repo}/pulls",
+                f"no open pull request from {head} into {base}",
+                text=f"There is no open pull request from {head} into {base} to merge.",
+            )
+        return self.merge_pull_request(owner, repo, int(pull["number"]))
+
     def latest_release_tag(self, owner: str, repo: str) -> str | None:
         path = f"/repos/{_segment(owner)}/{_segment(repo)}/releases/latest"
         try:

@@ -251,7 +251,8 @@ def open_sandbox(
                 run_seconds=RUN_SECONDS if run_seconds is None else run_seconds,
             )
             box = Sandbox(url, directory, github, fail=fail)
-            box.commit_workflow(box.settings())
+            # The simulated repository starts without the workflow, as a real one does: step 6
+            # commits it (a branch and a pull request) before it can run.
             save(box.config_path, Remembered(settings=box.settings()))
             if fail:
                 # From here on moto checks every request against the caller's IAM policies.

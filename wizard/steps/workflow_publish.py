@@ -74,13 +74,21 @@ class WorkflowPublishStep(Step[PublishState]):
     )
 
     def __init__(
-        self, *, mode: str = "pull-request", branch: str = "", dependabot: bool = True
+        self,
+        *,
+        mode: str = "pull-request",
+        branch: str = "",
+        dependabot: bool = True,
+        merge: bool = False,
     ) -> None:
         if mode not in PUBLISH_MODES:
             raise ValueError(f"publish mode {mode!r}: one of {', '.join(PUBLISH_MODES)}")
         self.mode = mode
         self.branch = branch
         self.dependabot = dependabot
+        # Merge the pull request in the same run (a repository whose owner is the reviewer,
+        # or the sandbox); otherwise a person merges it after review.
+        self.merge = merge
         # The commits' answers (their URLs), kept for the result.
         self._answers: list[dict[str, Any]] = []
 
@@ -143,9 +151,9 @@ class WorkflowPublishStep(Step[PublishState]):
         if all(f.on_default for f in observed.files):
             where = f"already on the default branch ({observed.default_branch})"
             return self.new_plan(changes=(Change(Action.NOOP, workflow, where),))
-        if self.mode == "merge":
-            return self._merge_plan(ctx, observed)
         to_commit = [f for f in observed.files if not f.on_default and f.current != f.desired]
+        if self.mode == "merge" or (self.merge and not to_commit and observed.pull_request):
+            return self._merge_plan(ctx, observed)
         if not to_commit and (self.mode == "branch" or observed.pull_request is not None):
             where = branch if self.mode == "branch" else self._pull_text(observed)
             return self.new_plan(
@@ -221,6 +229,8 @@ class WorkflowPublishStep(Step[PublishState]):
                     ),
                 )
             )
+        if self.mode == "pull-request" and self.merge:
+            changes.append(self._merge_change(ctx, observed))
         return self.new_plan(
             changes=tuple(changes),
             notes=tuple(self._notes(observed)),
@@ -238,7 +248,7 @@ class WorkflowPublishStep(Step[PublishState]):
                 f"(classic token: the `workflow` scope) besides {needs}.",
             )
         ]
-        if self.mode == "pull-request":
+        if self.mode == "pull-request" and not self.merge:
             notes.append(
                 Note(
                     Severity.INFO,
@@ -260,6 +270,14 @@ class WorkflowPublishStep(Step[PublishState]):
 
     def _outputs(self, observed: PublishState) -> dict[str, str]:
         outputs = {"workflow_branch": observed.branch}
+        # Where the workflow is once this step is applied: step 6's run needs it on its ref.
+        if self.mode == "branch":
+            outputs["workflow_published_to"] = observed.branch
+        elif self.mode == "merge" or self.merge:
+            outputs["workflow_published_to"] = observed.default_branch
+        else:
+            # In a pull request: on the default branch once someone merges it.
+            outputs["workflow_in_pull_request"] = observed.default_branch
         if observed.pull_request is not None:
             outputs["pull_request_url"] = str(observed.pull_request.get("html_url") or "")
             outputs["pull_request_number"] = str(observed.pull_request.get("number") or "")
@@ -269,27 +287,33 @@ class WorkflowPublishStep(Step[PublishState]):
         pull = observed.pull_request or {}
         return f"{observed.branch}, in pull request #{pull.get('number')} ({pull.get('html_url')})"
 
-    def _merge_plan(self, ctx: StepContext, observed: PublishState) -> StepPlan:
+    def _merge_change(self, ctx: StepContext, observed: PublishState) -> Change:
         s = ctx.settings
-        pull = observed.pull_request
-        if pull is None:
+        pull = observed.pull_request or {}
+        which = f"#{pull['number']} ({pull.get('html_url')})" if pull else f"from {observed.branch}"
+        call = Call(
+            "github",
+            "merge_pull_request_from",
+            {
+                "owner": s.owner,
+                "repo": s.repo_name,
+                "head": observed.branch,
+                "base": observed.default_branch,
+            },
+        )
+        return Change(
+            Action.UPDATE,
+            f"pull request {observed.branch} -> {observed.default_branch}",
+            f"merge the pull request {which} into {observed.default_branch} (squash)",
+            calls=(call,),
+        )
+
+    def _merge_plan(self, ctx: StepContext, observed: PublishState) -> StepPlan:
+        if observed.pull_request is None:
             raise RuntimeError(
                 f"No open pull request from {observed.branch} into {observed.default_branch} "
                 "to merge: open one first (the pull-request way)."
             )
-        number = int(pull.get("number") or 0)
-        call = Call(
-            "github",
-            "merge_pull_request",
-            {"owner": s.owner, "repo": s.repo_name, "number": number},
-        )
-        change = Change(
-            Action.UPDATE,
-            f"pull request #{number}",
-            f"merge pull request #{number} ({pull.get('html_url')}) into "
-            f"{observed.default_branch} (squash)",
-            calls=(call,),
-        )
         notes = (
             Note(
                 Severity.INFO,
@@ -297,6 +321,7 @@ class WorkflowPublishStep(Step[PublishState]):
                 "rule that asks for reviews refuses it until they are given.",
             ),
         )
+        change = self._merge_change(ctx, observed)
         return self.new_plan(changes=(change,), notes=notes, outputs=self._outputs(observed))
 
     def after_call(self, ctx: StepContext, call: Call, answer: Any) -> None:

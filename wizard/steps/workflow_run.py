@@ -429,6 +429,23 @@ class WorkflowRunStep(Step[WorkflowState]):
                     f"{ref!r} is unknown. A token is needed to run it (set GH_TOKEN).",
                 )
             )
+        elif not observed.on_ref and ctx.outputs.get("workflow_published_to") == ref:
+            notes.append(
+                Note(
+                    Severity.INFO,
+                    f"{WORKFLOWS_DIR}/{s.workflow_file} is committed to {ref!r} earlier in this "
+                    "run, before the run starts.",
+                )
+            )
+        elif not observed.on_ref and ctx.outputs.get("workflow_in_pull_request") == ref:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    f"{WORKFLOWS_DIR}/{s.workflow_file} reaches {ref!r} when its pull request is "
+                    "merged; GitHub refuses to run it before. Merge it (on GitHub, or with the "
+                    "merge choice of step 6), then run the workflow.",
+                )
+            )
         elif not observed.on_ref:
             notes.append(
                 Note(
