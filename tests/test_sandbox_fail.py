@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import action_of
 from wizard.cli import main
-from wizard.github_cli import attach_github
+from wizard.github_session import attach_github
 from wizard.runner import apply_run, plan_steps
 from wizard.sandbox.box import SandboxUnavailable, open_sandbox
 from wizard.sandbox.permissions import WIZARD_ACTIONS, canonical, permission_errors

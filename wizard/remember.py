@@ -10,11 +10,20 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 from wizard import settings as store
 from wizard.plan import StepPlan
-from wizard.runner import Run
 from wizard.settings import Remembered, Settings
+
+
+class AppliedRun(Protocol):
+    """What a run tells of itself (wizard.runner.Run): the plans and outputs that hold."""
+
+    def applied_plans(self) -> list[StepPlan]: ...
+
+    def applied_outputs(self, outputs: Mapping[str, str]) -> dict[str, str]: ...
+
 
 DOCUMENT_FILES = {3: store.TRUST_POLICY_FILE, 4: store.PUSH_POLICY_FILE}
 
@@ -51,7 +60,7 @@ def remember_run(
     remembered: Remembered,
     settings: Settings,
     outputs: Mapping[str, str],
-    run: Run,
+    run: AppliedRun,
 ) -> list[str]:
     """Remember what a run made true, and only that: a step that failed, was skipped or was
     never reached writes no review document and records no output (its role ARN, say, names
