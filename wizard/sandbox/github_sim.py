@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.action_pins import DEFAULT_PINS
 from wizard.claims import build_sub, evaluate, glob_match
 from wizard.github_api import AccessProblem, GitHubError, _dispatch_error, cancel_answer
 from wizard.iam.issuer import GITHUB_COM
@@ -321,10 +322,16 @@ class SimulatedGitHub:
         return self.merge_pull_request(owner, repo, int(pull["number"]))
 
     def latest_release_tag(self, owner: str, repo: str) -> str | None:
-        # The sandbox reaches no real GitHub: the workflow keeps the package's pins.
+        # The simulated GitHub knows the actions' releases the package knows.
+        for pin in DEFAULT_PINS:
+            if pin.action == f"{owner}/{repo}":
+                return pin.version
         return None
 
     def tag_commit(self, owner: str, repo: str, tag: str) -> str:
+        for pin in DEFAULT_PINS:
+            if pin.action == f"{owner}/{repo}" and pin.version == tag:
+                return pin.sha
         raise GitHubError(404, "GET", f"/repos/{owner}/{repo}/git/ref/tags/{tag}", "Not Found")
 
     def check_access(self, owner: str, repo: str, needs: Iterable[str]) -> list[AccessProblem]:

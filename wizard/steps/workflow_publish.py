@@ -20,7 +20,7 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Any
 
-from wizard.action_pins import DEPENDABOT_FILE, dependabot_config
+from wizard.action_pins import DEPENDABOT_FILE, dependabot_config, resolve_pins
 from wizard.plan import Action, Call, Change, Note, Severity, StepPlan
 from wizard.steps.base import Step, StepContext, StepResult
 from wizard.workflow import WORKFLOWS_DIR, render_workflow, workflow_spec
@@ -89,8 +89,8 @@ class WorkflowPublishStep(Step[PublishState]):
         # Merge the pull request in the same run (a repository whose owner is the reviewer,
         # or the sandbox); otherwise a person merges it after review.
         self.merge = merge
-        # The commits' answers (their URLs), kept for the result.
-        self._answers: list[dict[str, Any]] = []
+        # What resolving the actions' pins through GitHub had to say ("" nothing).
+        self._last_pins_note = ""
 
     def wanted_files(self, ctx: StepContext) -> list[tuple[str, str]]:
         spec = workflow_spec(ctx.settings, repository_uri=ctx.outputs.get("repository_uri", ""))
@@ -110,6 +110,9 @@ class WorkflowPublishStep(Step[PublishState]):
                 "gh auth login), or commit it yourself with git"
             )
         s = ctx.settings
+        if "action-pins" not in ctx.reads:
+            # Each action's latest release of its major version, through the API (reads only).
+            ctx.reads["action-pins"], ctx.reads["action-pins-note"] = resolve_pins(github)
         default = s.default_branch or "main"
         base_sha = github.branch_head(s.owner, s.repo_name, default)
         if base_sha is None:
@@ -144,6 +147,7 @@ class WorkflowPublishStep(Step[PublishState]):
         )
 
     def plan(self, ctx: StepContext, observed: PublishState) -> StepPlan:
+        self._last_pins_note = str(ctx.reads.get("action-pins-note") or "")
         s = ctx.settings
         owner, repo = s.owner, s.repo_name
         branch = observed.branch
@@ -237,6 +241,10 @@ class WorkflowPublishStep(Step[PublishState]):
             outputs=self._outputs(observed),
         )
 
+    @property
+    def _pins_note(self) -> str:
+        return self._last_pins_note
+
     def _notes(self, observed: PublishState) -> list[Note]:
         needs = "'Contents' write"
         if self.mode == "pull-request":
@@ -257,6 +265,8 @@ class WorkflowPublishStep(Step[PublishState]):
                     "run it.",
                 )
             )
+        if self._pins_note:
+            notes.append(Note(Severity.INFO, self._pins_note))
         for path in observed.kept:
             notes.append(
                 Note(
