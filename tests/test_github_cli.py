@@ -34,6 +34,8 @@ def cli(*args: str) -> int:
 
 
 def common(moto: MotoServer, fake: FakeGitHub, config: Path, *, ghes: bool = False) -> list[str]:
+    # `plan` reads the answers: a --config it is given must exist (issue 13), empty or not.
+    config.touch(exist_ok=True)
     return [
         "--config",
         str(config),
@@ -163,6 +165,7 @@ def test_plan_step_3_uses_githubs_canonical_name(
 
 def test_workflow_command_prints_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
+    config.touch()  # a --config that `workflow` reads must exist (issue 13)
     code = cli(
         "workflow", "--config", str(config), "--ecr-repository", "onyxia-eostat", "--output", "-"
     )
@@ -182,6 +185,7 @@ def test_verify_command_through_the_cli(
     ecr.create_repository(repositoryName="onyxia-eostat")
     for tag in ("0.1.0-20251130-8c5f394", "latest"):
         ecr.put_image(repositoryName="onyxia-eostat", imageManifest=manifest("a"), imageTag=tag)
+    (tmp_path / "c.toml").touch()  # a --config that `verify` reads must exist (issue 13)
     code = cli(
         "verify",
         "--config",

@@ -370,5 +370,7 @@ def run_plain(
             return plain_undo(wizard)
         return wizard.run(start_step)
     except (KeyboardInterrupt, EOFError):
-        wizard.say("Interrupted. Steps already done are kept; run the command again to finish.")
+        from wizard.render.plan_text import INTERRUPTED, INTERRUPTED_SANDBOX
+
+        wizard.say(INTERRUPTED_SANDBOX if banner else INTERRUPTED)
         return EXIT_INTERRUPTED
