@@ -37,6 +37,10 @@ HAPPY_PATH = [
     "y",
     ENTER,  # 5: secrets
     "y",
+    # 6: the sandbox's repository starts without the workflow (issue 13): the default is a
+    # pull request merged at once; then its plan is confirmed.
+    ENTER,
+    "y",
     ENTER,  # 6: ref (empty: the default branch)
     "y",
     "y",  # verification
@@ -82,6 +86,12 @@ def test_plain_walk_through_six_steps_to_verification(capsys: pytest.CaptureFixt
         assert f"✓ done      Step {number} · " in out
     assert '"token.actions.githubusercontent.com:sub": "repo:octo-org/hello-ecr:ref:refs' in out
     assert "[ok] Build, tag and push the image" in out
+    # The workflow reached the repository through a pull request, merged before the run.
+    assert "✓ done      Step 6 · Commit the Workflow" in out
+    assert "pull request: https://github.invalid/octo-org/hello-ecr/pull/1" in out
+    [pull] = box.github._repo("octo-org", "hello-ecr").pulls
+    assert pull["merged"] is True
+    assert "Wrote " not in out
     assert "Helm values, production (immutable):" in out
     assert "hello-ecr:latest" in out
 
