@@ -7,6 +7,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import MotoServer
 from tests.helpers import context
 from wizard.plan import Severity
@@ -83,3 +85,21 @@ def test_step_4_alone_still_warns_that_the_role_is_missing(moto: MotoServer) -> 
     run = plan_steps(context(moto.url), [PushPolicyStep()])
     warnings = [n.text for n in run.plans[0].notes if n.severity is Severity.WARNING]
     assert any("does not exist yet" in text for text in warnings)
+
+
+def test_apply_only_1_2_4_without_a_role_claims_nothing(
+    moto: MotoServer, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import GUIDE_ARGS
+    from wizard.cli import main
+
+    code = main(["apply", "--only", "1,2,4", "--yes", *GUIDE_ARGS, "--endpoint-url", moto.url])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "✗ Step 4 · Attach ECR Permissions to Role failed" in err
+    assert not (workdir / PUSH_POLICY_FILE).exists()
+    assert "Wrote" not in out
+    created = tomllib.loads((workdir / "ecr-oidc-wizard.toml").read_text())["created"]
+    assert f"{PUSH_POLICY_FILE}:sha256" not in created
+    assert "role_arn" not in created
+    assert "repository_arn" in created  # step 1 was applied, and is remembered
