@@ -164,15 +164,21 @@ class Session:
         self.outputs[key] = self.remembered.created[key]
         return ""
 
-    def remember(self, plans: Sequence[StepPlan] = ()) -> str:
-        """Save the answers, what exists and the documents; returns what to tell the person
-        (a problem, or that an older file's format was upgraded), or ""."""
+    def remember(self, plans: Sequence[StepPlan] = (), *, failed: StepPlan | None = None) -> str:
+        """Save the answers, what exists and the documents of `plans` (applied, or found as
+        planned); returns what to tell the person (a problem, or that an older file's format
+        was upgraded), or "". A `failed` plan's promised outputs (an ARN of a role that was
+        never created) are not recorded, and its document is not written."""
         if self.config_path is None:
             return ""
         from wizard.remember import remember
 
+        outputs = dict(self.outputs)
+        if failed is not None:
+            for key in failed.outputs:
+                outputs.pop(key, None)
         try:
-            notes = remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+            notes = remember(self.config_path, self.remembered, self.settings, outputs, plans)
             # Writing the documents is routine; only what the person must know is shown.
             return " ".join(n for n in notes if not n.startswith("Wrote "))
         except OSError as exc:

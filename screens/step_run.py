@@ -1,4 +1,5 @@
-"""Step 6: the workflow file, then one run by hand, followed live."""
+"""Step 6: the workflow file, committed to the repository (screens/step_publish.py), then one
+run by hand, followed live."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from screens.confirm import ConfirmScreen
 from screens.session import STEP_NUMBERS, StepState
 from screens.step_base import Field, StepCancelled, StepScreen
 from screens.step_github import GitHubStepScreen
+from screens.step_publish import PUBLISH_HINT, PublishMixin
 from screens.widgets.plan_view import styled_lines
 from wizard.render.plan_text import change_line
 from wizard.steps.base import StepContext
@@ -24,7 +26,7 @@ from wizard.steps.base import StepContext
 _NO_CONTROL = {c: "?" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 
 
-class WorkflowRunScreen(GitHubStepScreen):
+class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
     number = 6
     fields = (
         Field("workflow_file", label="Workflow file in .github/workflows"),
@@ -36,10 +38,19 @@ class WorkflowRunScreen(GitHubStepScreen):
     )
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("f6", "write_workflow", "Write workflow"),
+        Binding("f8", "publish", "Commit to GitHub"),
+        Binding("f9", "merge_pull_request", "Merge PR", show=False),
     ]
     PALETTE = (
         *StepScreen.PALETTE,
         ("write_workflow", "Write the workflow file", "f6: shows the diff and asks first"),
+        ("publish", "Commit the workflow to GitHub", "f8: a new branch and a pull request"),
+        (
+            "publish_default",
+            "Commit the workflow straight to the default branch",
+            "through the GitHub API; asks first",
+        ),
+        ("merge_pull_request", "Merge the workflow's pull request", "f9: asks first"),
     )
 
     class RunUpdate(Message):
@@ -76,6 +87,9 @@ class WorkflowRunScreen(GitHubStepScreen):
 
     def compose_extra(self) -> ComposeResult:
         yield from super().compose_extra()
+        publish = Static(PUBLISH_HINT, id="publish-view")
+        publish.border_title = "In the repository (f8 commits it through GitHub)"
+        yield publish
         workflow = Static("… Reading the local workflow file.", id="workflow-file")
         workflow.border_title = "Workflow file (f6 writes it)"
         yield workflow
