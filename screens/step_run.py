@@ -38,7 +38,7 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
     )
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("f6", "write_workflow", "Write workflow"),
-        Binding("f8", "publish", "Commit to GitHub"),
+        Binding("f8", "publish", "Commit"),
         Binding("f9", "merge_pull_request", "Merge PR", show=False),
     ]
     PALETTE = (
