@@ -87,6 +87,9 @@ class Session:
     ready: threading.Event = field(default_factory=_ready_event)
     # Why the session could not be made ready ("" when it could): nothing is then called.
     unavailable: str = ""
+    # In the sandbox nothing outlives the app (its folder is removed at exit): nothing is
+    # written there for the person to read later.
+    sandbox: bool = False
 
     def __post_init__(self) -> None:
         self.outputs.update(self.remembered.created)

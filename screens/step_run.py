@@ -117,6 +117,15 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
     def on_workflow_run_screen_workflow_file_planned(self, message: WorkflowFilePlanned) -> None:
         self.workflow_planned = message.planned
         view = self.query_one("#workflow-file", Static)
+        if self.session.sandbox and message.planned is not None:
+            # A file written into the sandbox's folder would be gone at exit.
+            self.workflow_planned = None
+            view.update(
+                "In the sandbox, f8 commits the workflow to the simulated repository; a local "
+                "file would be removed when the sandbox closes."
+            )
+            self.refresh_bindings()
+            return
         if message.planned is None:
             view.update(styled_lines([f"✗ {p}" for p in message.problems]))
             return

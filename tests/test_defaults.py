@@ -71,3 +71,38 @@ def test_the_guide_values_are_the_guides() -> None:
     assert validate.settings_errors(guide) == []
     assert guide.workflow_file == "build-eostat.yml"
     assert dataclasses.replace(guide).workflow_name == "Build and Push EOStat Image"
+
+
+class _Recorder:
+    """Answers every question with the default it was offered, and notes it."""
+
+    def __init__(self) -> None:
+        self.offered: dict[str, str] = {}
+
+    def text(self, message: str, default: str, check: object) -> str:
+        self.offered[message] = default
+        return default
+
+    def choose(self, message: str, choices: object, default: str) -> str:
+        return default
+
+    def confirm(self, message: str, default: bool) -> bool:
+        return default
+
+
+def test_the_plain_prompts_offer_names_derived_from_the_repository() -> None:
+    from wizard.cli.prompts import PlainWizard
+    from wizard.settings import Remembered
+
+    asker = _Recorder()
+    wizard = PlainWizard(
+        Settings(github_repo="acme/web-shop", region="us-east-1"),
+        config_path=None,
+        remembered=Remembered(),
+        asker=asker,
+    )
+    wizard.ask(1)
+    wizard.ask(3)
+    assert "web-shop" in asker.offered.values()
+    assert "GitHubActionsWebShopPush" in asker.offered.values()
+    assert wizard.settings.ecr_repository == "web-shop"

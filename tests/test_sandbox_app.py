@@ -22,6 +22,8 @@ async def publish_through_a_pull_request(pilot: Any, app: WizardApp, box: Any) -
     branch and opens a pull request, f9 merges it; each asks first."""
     owner, repo = box.settings().github_repo.split("/")
     path = f".github/workflows/{box.settings().workflow_file}"
+    # No local file is offered in the sandbox: its folder is removed at exit.
+    assert "f8 commits the workflow to the simulated repository" in text_of(app, "#workflow-file")
     assert box.github.file_text(owner, repo, path, "main") is None
     await pilot.press("f8")
     await settle(pilot)
@@ -51,6 +53,7 @@ async def test_sandbox_walk_from_welcome_to_verification(
             config_path=box.config_path,
             github=box.github,
             token_source=GITHUB_SOURCE,
+            sandbox=True,
         )
         app = WizardApp(session, blink=False)
         app.title = box.title

@@ -265,6 +265,12 @@ class PlainWizard:
     def ask(self, number: int) -> None:
         for question in QUESTIONS.get(number, ()):
             current = getattr(self.settings, question.name)
+            if not current and question.name in ("ecr_repository", "role_name"):
+                # Offered, not assumed: the name derived from the repository, Enter keeps it.
+                from wizard.defaults import derived_names
+
+                names = derived_names(self.settings.github_repo)
+                current = getattr(names, question.name) if names is not None else current
             if question.kind == "choice":
                 answer: str = self.asker.choose(question.caption, question.choices, current)
             else:
