@@ -144,13 +144,26 @@ def publish_step(args: argparse.Namespace) -> Any:
     )
 
 
-def with_publishing(steps: Sequence[Step[Any]], args: argparse.Namespace) -> list[Step[Any]]:
-    """Step 6 commits the workflow before it runs it, when asked to (--publish)."""
+def with_publishing(
+    steps: Sequence[Step[Any]], args: argparse.Namespace, settings: Settings
+) -> list[Step[Any]]:
+    """Step 6 commits the workflow before it runs it, when asked to (--publish). A run on
+    another branch than the default needs the file there too (GitHub reads the workflow of the
+    ref it runs), so a merged pull request is followed by a commit to that branch."""
+    from wizard.steps.workflow_publish import WorkflowPublishStep
+    from wizard.steps.workflow_run import run_ref
+
     step = publish_step(args)
+    extra: list[Step[Any]] = []
+    ref = run_ref(settings).removeprefix("refs/heads/")
+    default = settings.default_branch or "main"
+    merged_elsewhere = step is not None and step.mode == "pull-request" and step.merge
+    if merged_elsewhere and ref != default and not ref.startswith("refs/tags/"):
+        extra.append(WorkflowPublishStep(mode="branch", branch=ref, dependabot=False))
     out: list[Step[Any]] = []
     for item in steps:
         if step is not None and item.number == 6:
-            out.append(step)
+            out += [step, *extra]
         out.append(item)
     return out
 

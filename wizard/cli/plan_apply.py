@@ -40,9 +40,9 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     if many is not None:
         return cmd_manifest(args, many)
     only: list[int] = args.only or [s.number for s in AWS_STEPS]
-    steps = with_publishing(select_steps(all_steps(), only), args)
     settings, remembered, path = resolve(args)
     settings = settings.merged(github_overrides(args))
+    steps = with_publishing(select_steps(all_steps(), only), args, settings)
     validate_or_raise(settings, only)
     applying = args.command == "apply"
     if applying and not path.parent.is_dir():
