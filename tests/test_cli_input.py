@@ -121,3 +121,14 @@ def test_defaults_and_help_speak_of_the_users_project(
         without_guide_flag = text.split("--guide-defaults")[0] + text.split("flags override")[-1]
         assert "eostat" not in without_guide_flag.lower()
         assert "e.g. my-app" in text
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_export_takes_the_sandbox_on_either_side_and_writes_where_the_person_is(
+    before: bool, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tail = ["export", "--format", "cloudformation", "--output", "stack.yaml"]
+    argv = ["--sandbox", *tail] if before else [*tail, "--sandbox"]
+    assert main(argv) == 0
+    assert (workdir / "stack.yaml").read_text().startswith(("AWSTemplateFormatVersion", "#"))
+    assert "SANDBOX" in capsys.readouterr().err

@@ -18,7 +18,16 @@ if TYPE_CHECKING:
 
 EXIT_USAGE = 2
 # Every command takes the sandbox's flags, before or after its name.
-SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify", "destroy", "workflow", "explain")
+SANDBOX_COMMANDS = (
+    "plan",
+    "apply",
+    "doctor",
+    "verify",
+    "destroy",
+    "workflow",
+    "explain",
+    "export",
+)
 GITHUB_SOURCE = "simulated GitHub of the sandbox (no token needed)"
 
 
@@ -68,6 +77,13 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
     if args.command is None and plain_start:
         return run_app_sandboxed(args)
 
+    output = getattr(args, "output", None)
+    if args.command == "export" and output and output != "-":
+        # The sandbox works in its own folder, removed at exit: a file the person names is
+        # written where they are, not there.
+        import os
+
+        args.output = os.path.abspath(output)
     try:
         with open_sandbox(fail=str(getattr(args, "sandbox_fail", "") or "")) as box:
             try:
