@@ -106,3 +106,21 @@ def test_the_plain_prompts_offer_names_derived_from_the_repository() -> None:
     assert "web-shop" in asker.offered.values()
     assert "GitHubActionsWebShopPush" in asker.offered.values()
     assert wizard.settings.ecr_repository == "web-shop"
+
+
+def test_the_plain_prompts_read_a_pasted_url_as_owner_repo() -> None:
+    from wizard.cli.prompts import PlainWizard
+    from wizard.settings import Remembered
+
+    class Paster(_Recorder):
+        def text(self, message: str, default: str, check: object) -> str:
+            if "GitHub repository" in message:
+                return "https://github.com/acme/web-shop.git "
+            return default
+
+    wizard = PlainWizard(
+        Settings(region="us-east-1"), config_path=None, remembered=Remembered(), asker=Paster()
+    )
+    wizard.ask(3)
+    assert wizard.settings.github_repo == "acme/web-shop"
+    assert wizard.settings.role_name == "GitHubActionsWebShopPush"

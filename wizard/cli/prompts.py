@@ -281,7 +281,10 @@ class PlainWizard:
 
                 answer = self.asker.text(question.caption, _shown(current), check)
             value = _parse(question, answer)
-            self.settings = dataclasses.replace(self.settings, **{question.name: value})
+            # Read as meant: a pasted repository URL is OWNER/REPO, spaces are dropped.
+            self.settings = dataclasses.replace(self.settings, **{question.name: value}).normalised(
+                self.settings
+            )
 
     def attempt(self, step: Any) -> str:
         """Plan, confirm, apply; on a failure, ask what next (RETRY, SKIP or QUIT)."""
