@@ -180,7 +180,11 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
         branch = self.session.settings.default_branch or "main"
         self.query_one("#workflow-file", Static).update(
             styled_lines(
-                [f"✓ Wrote {path}", "", *commit_help(planned.shown_path, branch).splitlines()]
+                [
+                    f"✓ Wrote {path}",
+                    "",
+                    *commit_help(planned.shown_path, branch, "f8 on this step").splitlines(),
+                ]
             )
         )
         self.workflow_planned = None

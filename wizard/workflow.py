@@ -458,13 +458,20 @@ def commit_commands(shown_path: str, branch: str) -> list[str]:
     ]
 
 
-def commit_help(shown_path: str, branch: str) -> str:
+API_HINT_CLI = "ecr-oidc-wizard workflow --publish pull-request"
+
+
+def commit_help(shown_path: str, branch: str, api_hint: str = API_HINT_CLI) -> str:
+    """How to get the workflow onto GitHub: git, or the wizard through the API (`api_hint`
+    names the face's own way)."""
     lines = [
         "Commit the workflow so GitHub can run it (it must be on the default branch for "
         "`workflow_dispatch`):",
         *(f"  {c}" for c in commit_commands(shown_path, branch)),
         "Pushing a workflow file over HTTPS with a token needs the token's 'Workflows' write "
         "permission (classic token: the `workflow` scope).",
+        "Or let the wizard commit it through the GitHub API, on a new branch with a pull "
+        f"request: {api_hint}",
     ]
     return "\n".join(lines)
 
