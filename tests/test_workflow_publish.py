@@ -205,3 +205,38 @@ def test_the_sandbox_repository_starts_without_the_workflow_and_step_6_commits_i
         ran = plan_steps(ctx, steps)
         apply_run(ctx, ran)
         assert [r.status for r in ran.results][-1] is Status.DONE, ran.results[-1].error
+
+
+def test_the_workflow_command_commits_it_and_names_a_missing_scope(
+    monkeypatch: pytest.MonkeyPatch, workdir: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fake_github import isolated_fake
+    from wizard.cli import main
+
+    with isolated_fake(monkeypatch, token="ghp_publish", repos=[REPO]) as server:
+        monkeypatch.setenv("GH_TOKEN", "ghp_publish")
+        argv = [
+            "workflow",
+            "--publish",
+            "pull-request",
+            "--yes",
+            "--github-repo",
+            REPO,
+            "--ecr-repository",
+            "app",
+            "--region",
+            "us-east-1",
+            "--github-api-url",
+            server.url,
+        ]
+        # A classic token without the `workflow` scope: refused before anything is sent.
+        server.oauth_scopes = "repo"
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "`workflow` scope" in err
+        assert not [r for r in server.requests if r.method != "GET"]
+        server.oauth_scopes = "repo, workflow"
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert "Pull request: https://github.example/octo-org/app/pull/1" in out
+        assert ("ecr-oidc-wizard/build-app", WORKFLOW) in server.repos[REPO].files
