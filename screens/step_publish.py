@@ -21,7 +21,7 @@ from wizard.render import plan_text
 PUBLISH_HINT = (
     "Not committed by the wizard yet. f8 commits it on a new branch and opens a pull request "
     "(needs the token's Contents, Workflows and Pull requests write); the palette (^p) can "
-    "commit it straight to the default branch."
+    "commit it straight to a branch (the 'Run on ref' field, else the default branch)."
 )
 
 
@@ -61,6 +61,12 @@ class PublishMixin:
     def action_publish_default(self) -> None:
         self.action_publish("branch")
 
+    def publish_branch(self) -> str:
+        """The branch a straight commit goes to: the run's ref when one is given."""
+        screen: Any = self
+        s = screen.session.settings
+        return str(s.workflow_ref or s.default_branch or "main").removeprefix("refs/heads/")
+
     def action_merge_pull_request(self) -> None:
         self.action_publish("merge")
 
@@ -73,7 +79,9 @@ class PublishMixin:
         from wizard.steps.workflow_publish import WorkflowPublishStep
 
         screen: Any = self
-        step = WorkflowPublishStep(mode=mode)
+        step = WorkflowPublishStep(
+            mode=mode, branch=self.publish_branch() if mode == "branch" else ""
+        )
         ctx = screen.session.context()
         try:
             _, problems = attach_github(

@@ -47,8 +47,8 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
         ("publish", "Commit the workflow to GitHub", "f8: a new branch and a pull request"),
         (
             "publish_default",
-            "Commit the workflow straight to the default branch",
-            "through the GitHub API; asks first",
+            "Commit the workflow straight to a branch",
+            "the 'Run on ref' branch, else the default branch; asks first",
         ),
         ("merge_pull_request", "Merge the workflow's pull request", "f9: asks first"),
     )

@@ -139,3 +139,44 @@ def test_no_terminal_explains_the_flags_and_exits_2(capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert "standard input is not a terminal" in err
     assert "ecr-oidc-wizard apply --github-repo OWNER/REPO" in err and "--yes" in err
+
+
+def test_plain_step_6_can_commit_straight_to_a_branch_the_person_names() -> None:
+    from wizard.cli.prompts import PUBLISH_BRANCH, PlainWizard
+    from wizard.settings import Remembered
+
+    class Asker:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def text(self, message: str, default: str, check: object) -> str:
+            self.asked.append(message)
+            return "release" if message == "Branch to commit to" else default
+
+        def choose(self, message: str, choices: object, default: str) -> str:
+            return PUBLISH_BRANCH if "reach the repository" in message else default
+
+        def confirm(self, message: str, default: bool) -> bool:
+            return True
+
+    with sandbox() as box:
+        box.github.create_branch(
+            "octo-org",
+            "hello-ecr",
+            "release",
+            box.github.branch_head("octo-org", "hello-ecr", "main"),
+        )
+        asker = Asker()
+        wizard = PlainWizard(
+            box.settings(),
+            config_path=None,
+            remembered=Remembered(),
+            asker=asker,
+            github=box.github,
+            say=lambda lines: None,
+        )
+        assert wizard.publish() == "done"
+        path = f".github/workflows/{box.settings().workflow_file}"
+        assert box.github.file_text("octo-org", "hello-ecr", path, "release") is not None
+        assert box.github.file_text("octo-org", "hello-ecr", path, "main") is None
+        assert box.github._repo("octo-org", "hello-ecr").pulls == []

@@ -30,7 +30,7 @@ RETRY, SKIP, QUIT = "Try this step again", "Skip to the next step", "Stop here"
 # How the workflow reaches the repository before step 6 runs it.
 PUBLISH_PR = "Commit it on a new branch and open a pull request"
 PUBLISH_PR_MERGE = "Commit it on a new branch, open a pull request and merge it now"
-PUBLISH_DEFAULT = "Commit it straight to the default branch"
+PUBLISH_BRANCH = "Commit it straight to a branch (you name it)"
 PUBLISH_NONE = "It is there already, or I commit it myself"
 
 
@@ -237,7 +237,7 @@ class PlainWizard:
         straight to the default branch."""
         from wizard.steps.workflow_publish import WorkflowPublishStep
 
-        choices = (PUBLISH_PR, PUBLISH_PR_MERGE, PUBLISH_DEFAULT, PUBLISH_NONE)
+        choices = (PUBLISH_PR, PUBLISH_PR_MERGE, PUBLISH_BRANCH, PUBLISH_NONE)
         default = PUBLISH_PR_MERGE if self.in_sandbox else PUBLISH_PR
         self.say(
             "",
@@ -251,8 +251,18 @@ class PlainWizard:
         )
         if answer == PUBLISH_NONE:
             return "done"
+        branch = ""
+        if answer == PUBLISH_BRANCH:
+
+            def check(text: str) -> str:
+                errors = validate.branch(text.strip())
+                return errors[0].message if errors else ""
+
+            default_branch = self.settings.workflow_ref or self.settings.default_branch or "main"
+            branch = self.asker.text("Branch to commit to", default_branch, check).strip()
         step = WorkflowPublishStep(
-            mode="branch" if answer == PUBLISH_DEFAULT else "pull-request",
+            mode="branch" if answer == PUBLISH_BRANCH else "pull-request",
+            branch=branch,
             merge=answer == PUBLISH_PR_MERGE,
         )
         while True:
