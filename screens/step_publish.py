@@ -1,6 +1,6 @@
 """Step 6's screen, first half: commit the workflow to the repository through the GitHub API.
 
-f8 plans a new branch with the workflow (and .github/dependabot.yml) and a pull request, shows
+f5 plans a new branch with the workflow (and .github/dependabot.yml) and a pull request, shows
 the plan and asks; f9 merges that pull request once it is open (GitHub runs a workflow by hand
 only from the default branch). The palette also offers a commit straight to the default
 branch. The engine does the work (wizard.steps.workflow_publish); this file draws and asks.
@@ -19,7 +19,7 @@ from screens.widgets.plan_view import styled_lines
 from wizard.render import plan_text
 
 PUBLISH_HINT = (
-    "Not committed by the wizard yet. f8 commits it on a new branch and opens a pull request "
+    "Not committed by the wizard yet. f5 commits it on a new branch and opens a pull request "
     "(needs the token's Contents, Workflows and Pull requests write); the palette (^p) can "
     "commit it straight to a branch (the 'Run on ref' field, else the default branch)."
 )

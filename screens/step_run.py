@@ -38,13 +38,13 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
     )
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("f6", "write_workflow", "Write workflow"),
-        Binding("f8", "publish", "Commit"),
+        Binding("f5", "publish", "Commit"),
         Binding("f9", "merge_pull_request", "Merge PR", show=False),
     ]
     PALETTE = (
         *StepScreen.PALETTE,
         ("write_workflow", "Write the workflow file", "f6: shows the diff and asks first"),
-        ("publish", "Commit the workflow to GitHub", "f8: a new branch and a pull request"),
+        ("publish", "Commit the workflow to GitHub", "f5: a new branch and a pull request"),
         (
             "publish_default",
             "Commit the workflow straight to a branch",
@@ -88,7 +88,7 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
     def compose_extra(self) -> ComposeResult:
         yield from super().compose_extra()
         publish = Static(PUBLISH_HINT, id="publish-view")
-        publish.border_title = "In the repository (f8 commits it through GitHub)"
+        publish.border_title = "In the repository (f5 commits it through GitHub)"
         yield publish
         workflow = Static("… Reading the local workflow file.", id="workflow-file")
         workflow.border_title = "Workflow file (f6 writes it)"
@@ -121,7 +121,7 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
             # A file written into the sandbox's folder would be gone at exit.
             self.workflow_planned = None
             view.update(
-                "In the sandbox, f8 commits the workflow to the simulated repository; a local "
+                "In the sandbox, f5 commits the workflow to the simulated repository; a local "
                 "file would be removed when the sandbox closes."
             )
             self.refresh_bindings()
@@ -183,7 +183,7 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
                 [
                     f"✓ Wrote {path}",
                     "",
-                    *commit_help(planned.shown_path, branch, "f8 on this step").splitlines(),
+                    *commit_help(planned.shown_path, branch, "f5 on this step").splitlines(),
                 ]
             )
         )

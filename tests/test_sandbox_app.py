@@ -18,14 +18,14 @@ from wizard.sandbox.box import open_sandbox
 
 
 async def publish_through_a_pull_request(pilot: Any, app: WizardApp, box: Any) -> None:
-    """The sandbox's repository starts without the workflow (issue 13): f8 commits it on a
+    """The sandbox's repository starts without the workflow (issue 13): f5 commits it on a
     branch and opens a pull request, f9 merges it; each asks first."""
     owner, repo = box.settings().github_repo.split("/")
     path = f".github/workflows/{box.settings().workflow_file}"
     # No local file is offered in the sandbox: its folder is removed at exit.
-    assert "f8 commits the workflow to the simulated repository" in text_of(app, "#workflow-file")
+    assert "f5 commits the workflow to the simulated repository" in text_of(app, "#workflow-file")
     assert box.github.file_text(owner, repo, path, "main") is None
-    await pilot.press("f8")
+    await pilot.press("f5")
     await settle(pilot)
     assert isinstance(app.screen, ConfirmScreen)
     assert "open a pull request" in text_of(app, "#confirm-lines")

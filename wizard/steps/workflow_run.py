@@ -457,7 +457,7 @@ class WorkflowRunStep(Step[WorkflowState]):
                     Severity.WARNING,
                     f"{WORKFLOWS_DIR}/{s.workflow_file} is not on {ref!r} yet, so GitHub will "
                     "refuse to run it. Step 6 can commit it through the GitHub API (a branch "
-                    "and a pull request: `--publish pull-request`, f8 in the app), or write it "
+                    "and a pull request: `--publish pull-request`, f5 in the app), or write it "
                     "with the `workflow` command, then:\n"
                     + commit_help(f"{WORKFLOWS_DIR}/{s.workflow_file}", ref),
                 )
