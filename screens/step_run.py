@@ -120,6 +120,7 @@ class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
         if self.session.sandbox and message.planned is not None:
             # A file written into the sandbox's folder would be gone at exit.
             self.workflow_planned = None
+            view.border_title = "Workflow file"
             view.update(
                 "In the sandbox, f5 commits the workflow to the simulated repository; a local "
                 "file would be removed when the sandbox closes."
