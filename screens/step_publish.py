@@ -111,15 +111,14 @@ class PublishMixin:
 
     def on_publish_mixin_publish_planned(self, message: PublishPlanned) -> None:
         screen: Any = self
-        view = self._publish_view()
         run = message.run
         if message.problem or run is None or run.failed is not None:
             why = message.problem or (run.failed.error if run is not None else "")
-            view.update(styled_lines([f"✗ {why}", "Nothing was sent to GitHub."]))
+            self._show([f"✗ {why}", "Nothing was sent to GitHub."])
             return
         lines = [line for plan in run.plans for line in plan_text.plan_lines(plan)]
         if not run.has_changes:
-            view.update(styled_lines(lines))
+            self._show(lines)
             self._keep_outputs(run.plans[0].outputs)
             return
         what = "Merge the pull request" if message.step.mode == "merge" else "Commit to GitHub"
@@ -148,7 +147,7 @@ class PublishMixin:
             lines = [f"✗ {message.problem}"] if message.problem else []
             for result in failed:
                 lines += plan_text.failure_lines(result, "")
-            self._publish_view().update(styled_lines(lines))
+            self._show(lines)
             return
         self._keep_outputs(message.outputs)
         lines = [plan_text.result_line(r) for r in message.results]
@@ -162,8 +161,11 @@ class PublishMixin:
                 "GitHub runs the workflow once it is on the default branch: merge the pull "
                 "request after review (f9 merges it now).",
             ]
-        self._publish_view().update(styled_lines(lines))
-        screen.notify(lines[-1] if not url else f"Pull request opened: {url}", title="Step 6")
+        self._show(lines)
+        from wizard.render.terminal import terminal_safe
+
+        said = lines[-1] if not url else f"Pull request opened: {url}"
+        screen.notify(terminal_safe(said), title="Step 6")
         screen.refresh_bindings()
         # The run's plan depends on where the workflow now is.
         screen.stale = True
@@ -183,6 +185,12 @@ class PublishMixin:
             value = (outputs or {}).get(key)
             if value:
                 screen.session.outputs[key] = value
+
+    def _show(self, lines: Any) -> None:
+        """Lines into the box; text from GitHub (URLs, messages) without control sequences."""
+        from wizard.render.terminal import terminal_safe
+
+        self._publish_view().update(styled_lines([terminal_safe(str(line)) for line in lines]))
 
     def _publish_view(self) -> Static:
         screen: Any = self
