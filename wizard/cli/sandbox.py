@@ -122,8 +122,9 @@ def run_app_sandboxed(args: argparse.Namespace) -> int:
     import sys
 
     from wizard.cli.common import print_lines, resolve
-    from wizard.sandbox.box import INSTALL_HELP, TITLE, open_sandbox, permission_errors
+    from wizard.sandbox.box import INSTALL_HELP, TITLE, open_sandbox
     from wizard.sandbox.box import sandbox_settings as placeholder
+    from wizard.sandbox.permissions import permission_errors
 
     fail = str(getattr(args, "sandbox_fail", "") or "")
     problems = permission_errors(fail)
@@ -257,7 +258,6 @@ def _apply_steps(
     from wizard.runner import apply_run, plan_steps
     from wizard.steps import all_steps
     from wizard.steps.base import StepContext
-
     from wizard.steps.workflow_publish import WorkflowPublishStep
 
     wanted = set(numbers)
