@@ -162,7 +162,7 @@ class PublishMixin:
                 "request after review (f9 merges it now).",
             ]
         self._show(lines)
-        from wizard.render.terminal import terminal_safe
+        from wizard.inert import inert as terminal_safe
 
         said = lines[-1] if not url else f"Pull request opened: {url}"
         screen.notify(terminal_safe(said), title="Step 6")
@@ -188,7 +188,7 @@ class PublishMixin:
 
     def _show(self, lines: Any) -> None:
         """Lines into the box; text from GitHub (URLs, messages) without control sequences."""
-        from wizard.render.terminal import terminal_safe
+        from wizard.inert import inert as terminal_safe
 
         self._publish_view().update(styled_lines([terminal_safe(str(line)) for line in lines]))
 

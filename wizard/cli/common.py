@@ -19,8 +19,10 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-# The commands that keep the answers (None: the app or the plain prompts).
-WRITES_ANSWERS = frozenset({None, "apply"})
+# The commands a missing --config file does not mislead: those that keep the answers there
+# (None: the app or the plain prompts), and `explain`, whose subject is the pasted text (the
+# answers only fill the example commands).
+WRITES_ANSWERS = frozenset({None, "apply", "explain"})
 
 SCOPE_FIELDS = ("branches", "environments", "tags", "pull_requests", "any_ref", "any_repo_of_owner")
 
