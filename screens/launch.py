@@ -59,6 +59,7 @@ def run_app(
         token_source=github_source if github is not None else "",
         # Only the sandbox injects a GitHub; its AWS is an emulated account with dummy keys.
         aws_fixed=SANDBOX_AWS if github is not None else "",
+        sandbox=bool(banner),
     )
     session.manifest = manifest
     if manifest is not None:

@@ -87,13 +87,16 @@ class Session:
     ready: threading.Event = field(default_factory=_ready_event)
     # Why the session could not be made ready ("" when it could): nothing is then called.
     unavailable: str = ""
+    # In the sandbox nothing outlives the app (its folder is removed at exit): nothing is
+    # written there for the person to read later.
+    sandbox: bool = False
 
     def __post_init__(self) -> None:
         self.outputs.update(self.remembered.created)
         self.github_injected = self.github is not None
 
     def update(self, **values: Any) -> None:
-        self.settings = dataclasses.replace(self.settings, **values)
+        self.settings = dataclasses.replace(self.settings, **values).normalised(self.settings)
 
     def aws(self) -> Any:
         """One seam per (profile, region, endpoint): its identity is asked of STS once.
@@ -164,15 +167,21 @@ class Session:
         self.outputs[key] = self.remembered.created[key]
         return ""
 
-    def remember(self, plans: Sequence[StepPlan] = ()) -> str:
-        """Save the answers, what exists and the documents; returns what to tell the person
-        (a problem, or that an older file's format was upgraded), or ""."""
+    def remember(self, plans: Sequence[StepPlan] = (), *, failed: StepPlan | None = None) -> str:
+        """Save the answers, what exists and the documents of `plans` (applied, or found as
+        planned); returns what to tell the person (a problem, or that an older file's format
+        was upgraded), or "". A `failed` plan's promised outputs (an ARN of a role that was
+        never created) are not recorded, and its document is not written."""
         if self.config_path is None:
             return ""
         from wizard.remember import remember
 
+        outputs = dict(self.outputs)
+        if failed is not None:
+            for key in failed.outputs:
+                outputs.pop(key, None)
         try:
-            notes = remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+            notes = remember(self.config_path, self.remembered, self.settings, outputs, plans)
             # Writing the documents is routine; only what the person must know is shown.
             return " ".join(n for n in notes if not n.startswith("Wrote "))
         except OSError as exc:

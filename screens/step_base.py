@@ -89,9 +89,7 @@ class StepScreen(StepWorkers):
         self.action_plan()
 
     def action_copy_commands(self) -> None:
-        panel = self.query_one(GuidancePanel)
-        if panel.copy_commands():
-            self.notify(f"Copied {len(panel.commands)} command(s) to the clipboard.")
+        self.query_one(GuidancePanel).copy_commands()
 
     def action_next_step(self) -> None:
         self.wizard.open_target(str(self.number + 1) if self.number < 6 else "verify")

@@ -127,7 +127,7 @@ class StepForm(Screen[None]):
                     # at once (Textual's default selects the text on focus).
                     box = Input(
                         text,
-                        placeholder=field.placeholder,
+                        placeholder=self._suggested(field.name) or field.placeholder,
                         id=widget_id,
                         select_on_focus=False,
                     )
@@ -234,6 +234,14 @@ class StepForm(Screen[None]):
         return ""
 
     # --- inputs ---------------------------------------------------------------------------
+
+    def _suggested(self, name: str) -> str:
+        """A name derived from the GitHub repository, shown while the field is empty."""
+        from wizard.defaults import derived_names
+
+        names = derived_names(self.session.settings.github_repo)
+        value = getattr(names, name, "") if names is not None else ""
+        return f"e.g. {value} (from {self.session.settings.github_repo})" if value else ""
 
     def _field(self, widget_id: str | None) -> Field | None:
         for field in self.fields:

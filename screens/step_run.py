@@ -1,4 +1,5 @@
-"""Step 6: the workflow file, then one run by hand, followed live."""
+"""Step 6: the workflow file, committed to the repository (screens/step_publish.py), then one
+run by hand, followed live."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from screens.confirm import ConfirmScreen
 from screens.session import STEP_NUMBERS, StepState
 from screens.step_base import Field, StepCancelled, StepScreen
 from screens.step_github import GitHubStepScreen
+from screens.step_publish import PUBLISH_HINT, PublishMixin
 from screens.widgets.plan_view import styled_lines
 from wizard.render.plan_text import change_line
 from wizard.steps.base import StepContext
@@ -24,7 +26,7 @@ from wizard.steps.base import StepContext
 _NO_CONTROL = {c: "?" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 
 
-class WorkflowRunScreen(GitHubStepScreen):
+class WorkflowRunScreen(PublishMixin, GitHubStepScreen):
     number = 6
     fields = (
         Field("workflow_file", label="Workflow file in .github/workflows"),
@@ -36,10 +38,19 @@ class WorkflowRunScreen(GitHubStepScreen):
     )
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("f6", "write_workflow", "Write workflow"),
+        Binding("f5", "publish", "Commit"),
+        Binding("f9", "merge_pull_request", "Merge PR", show=False),
     ]
     PALETTE = (
         *StepScreen.PALETTE,
         ("write_workflow", "Write the workflow file", "f6: shows the diff and asks first"),
+        ("publish", "Commit the workflow to GitHub", "f5: a new branch and a pull request"),
+        (
+            "publish_default",
+            "Commit the workflow straight to a branch",
+            "the 'Run on ref' branch, else the default branch; asks first",
+        ),
+        ("merge_pull_request", "Merge the workflow's pull request", "f9: asks first"),
     )
 
     class RunUpdate(Message):
@@ -76,6 +87,9 @@ class WorkflowRunScreen(GitHubStepScreen):
 
     def compose_extra(self) -> ComposeResult:
         yield from super().compose_extra()
+        publish = Static(PUBLISH_HINT, id="publish-view")
+        publish.border_title = "In the repository (f5 commits it through GitHub)"
+        yield publish
         workflow = Static("… Reading the local workflow file.", id="workflow-file")
         workflow.border_title = "Workflow file (f6 writes it)"
         yield workflow
@@ -103,6 +117,16 @@ class WorkflowRunScreen(GitHubStepScreen):
     def on_workflow_run_screen_workflow_file_planned(self, message: WorkflowFilePlanned) -> None:
         self.workflow_planned = message.planned
         view = self.query_one("#workflow-file", Static)
+        if self.session.sandbox and message.planned is not None:
+            # A file written into the sandbox's folder would be gone at exit.
+            self.workflow_planned = None
+            view.border_title = "Workflow file"
+            view.update(
+                "In the sandbox, f5 commits the workflow to the simulated repository; a local "
+                "file would be removed when the sandbox closes."
+            )
+            self.refresh_bindings()
+            return
         if message.planned is None:
             view.update(styled_lines([f"✗ {p}" for p in message.problems]))
             return
@@ -157,7 +181,11 @@ class WorkflowRunScreen(GitHubStepScreen):
         branch = self.session.settings.default_branch or "main"
         self.query_one("#workflow-file", Static).update(
             styled_lines(
-                [f"✓ Wrote {path}", "", *commit_help(planned.shown_path, branch).splitlines()]
+                [
+                    f"✓ Wrote {path}",
+                    "",
+                    *commit_help(planned.shown_path, branch, "f5 on this step").splitlines(),
+                ]
             )
         )
         self.workflow_planned = None

@@ -296,7 +296,8 @@ class StepWorkers(StepForm):
             return
         if result.status is Status.FAILED:
             self._show_failure(result, "")
-            self._remember()
+            # The answers are kept; nothing of the failed step is claimed.
+            self._remember(failed=True)
             return
         self.results = [result]
         self.set_state(StepState.DONE)
@@ -381,7 +382,10 @@ class StepWorkers(StepForm):
         self._sync()
         self.call_after_refresh(self.query_one("#main", VerticalScroll).scroll_to_widget, panel)
 
-    def _remember(self) -> None:
-        problem = self.session.remember([self.plan] if self.plan is not None else [])
+    def _remember(self, *, failed: bool = False) -> None:
+        if failed:
+            problem = self.session.remember([], failed=self.plan)
+        else:
+            problem = self.session.remember([self.plan] if self.plan is not None else [])
         if problem:
             self.notify(problem, severity="warning")

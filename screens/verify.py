@@ -143,8 +143,9 @@ class VerifyScreen(Screen[None]):
 
     def action_copy_helm(self) -> None:
         if self.helm:
-            self.app.copy_to_clipboard(self.helm + "\n")
-            self.notify("Copied the Helm values to the clipboard.")
+            from screens.clipboard import copy_text
+
+            copy_text(self.app, self.helm + "\n", "the Helm values")
 
     def action_summary(self) -> None:
         cast("WizardHost", self.app).open_target("summary")

@@ -12,6 +12,7 @@ that every PUT moves forward, as GitHub's does.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import threading
@@ -84,6 +85,19 @@ class Repo:
     permissions: dict[str, bool] = field(
         default_factory=lambda: {"admin": True, "push": True, "pull": True}
     )
+    # branch -> head commit; the default branch exists from the start.
+    branches: dict[str, str] = field(default_factory=dict)
+    pulls: list[dict[str, Any]] = field(default_factory=list)
+    # Releases and tags, for repositories that stand for actions: tag -> (type, sha); an
+    # annotated tag ("tag") points at a tag object whose commit is in `tag_objects`.
+    latest_release: str = ""
+    tags: dict[str, tuple[str, str]] = field(default_factory=dict)
+    tag_objects: dict[str, str] = field(default_factory=dict)
+
+    def head(self, branch: str) -> str | None:
+        if branch == self.default_branch and branch not in self.branches:
+            self.branches[branch] = _commit_sha(self.full_name, branch, "")
+        return self.branches.get(branch)
 
 
 @dataclass
@@ -269,6 +283,9 @@ class FakeGitHub:
             self._json(handler, status, payload, extra)
             return
         permission = _permission(method, path)
+        if permission == "workflows" and permission in self.deny:
+            self._json(handler, 404, {"message": "Not Found"})
+            return
         if permission in self.deny:
             self._json(
                 handler,
@@ -397,7 +414,58 @@ class FakeGitHub:
         if contents and method == "GET":
             ref = query.get("ref", repo.default_branch)
             text = repo.files[(ref, contents.group(1))]
-            return 200, {"content": base64.b64encode(text.encode()).decode()}, {}
+            content = base64.b64encode(text.encode()).decode()
+            return 200, {"content": content, "sha": _blob_sha(text)}, {}
+        if contents and method == "PUT":
+            return self._put_file(repo, contents.group(1), data)
+        ref = re.fullmatch(r"/git/ref/(heads|tags)/(.+)", rest)
+        if ref and method == "GET":
+            if ref.group(1) == "heads":
+                head = repo.head(ref.group(2))
+                if head is None:
+                    raise KeyError(ref.group(2))
+                return (
+                    200,
+                    {
+                        "ref": f"refs/heads/{ref.group(2)}",
+                        "object": {"sha": head, "type": "commit"},
+                    },
+                    {},
+                )
+            kind, sha = repo.tags[ref.group(2)]
+            return (
+                200,
+                {"ref": f"refs/tags/{ref.group(2)}", "object": {"sha": sha, "type": kind}},
+                {},
+            )
+        tag_object = re.fullmatch(r"/git/tags/([0-9a-f]+)", rest)
+        if tag_object and method == "GET":
+            target = repo.tag_objects[tag_object.group(1)]
+            return (
+                200,
+                {"sha": tag_object.group(1), "object": {"sha": target, "type": "commit"}},
+                {},
+            )
+        if rest == "/git/refs" and method == "POST":
+            return self._create_ref(repo, data)
+        if rest == "/releases/latest" and method == "GET":
+            if not repo.latest_release:
+                raise KeyError(rest)
+            return 200, {"tag_name": repo.latest_release}, {}
+        if rest == "/pulls" and method == "GET":
+            found = [
+                p
+                for p in repo.pulls
+                if p["state"] == query.get("state", "open")
+                and (not query.get("base") or p["base"]["ref"] == query["base"])
+                and (not query.get("head") or p["head"]["label"] == query["head"])
+            ]
+            return 200, found, {}
+        if rest == "/pulls" and method == "POST":
+            return self._open_pull(repo, data)
+        merge = re.fullmatch(r"/pulls/(\d+)/merge", rest)
+        if merge and method == "PUT":
+            return self._merge_pull(repo, int(merge.group(1)))
         dispatch = re.fullmatch(r"/actions/workflows/([^/]+)/dispatches", rest)
         if dispatch and method == "POST":
             return self._dispatch_run(repo, dispatch.group(1), data)
@@ -433,6 +501,80 @@ class FakeGitHub:
         if logs and method == "GET":
             return 302, None, {"Location": f"{self.url}/_blob/logs/{logs.group(1)}"}
         raise KeyError(rest)
+
+    def _put_file(
+        self, repo: Repo, path: str, data: dict[str, Any]
+    ) -> tuple[int, Any, dict[str, str]]:
+        branch = str(data.get("branch") or repo.default_branch)
+        if repo.head(branch) is None:
+            return 404, {"message": f"Branch {branch} not found"}, {}
+        current = repo.files.get((branch, path))
+        if current is not None and data.get("sha") != _blob_sha(current):
+            # GitHub's answers: no sha for an existing file, or the sha of another version.
+            message = (
+                '"sha" wasn\'t supplied.'
+                if not data.get("sha")
+                else f"{path} does not match {data.get('sha')}"
+            )
+            return (422 if not data.get("sha") else 409), {"message": message}, {}
+        text = base64.b64decode(data["content"]).decode()
+        repo.files[(branch, path)] = text
+        commit = _commit_sha(repo.full_name, branch, path, text, str(self._new_id()))
+        repo.branches[branch] = commit
+        answer = {
+            "content": {"path": path, "sha": _blob_sha(text)},
+            "commit": {"sha": commit, "message": data.get("message", "")},
+        }
+        return (200 if current is not None else 201), answer, {}
+
+    def _create_ref(self, repo: Repo, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        name = str(data["ref"]).removeprefix("refs/heads/")
+        if name in repo.branches or (name == repo.default_branch):
+            return 422, {"message": "Reference already exists"}, {}
+        source = next((b for b, sha in repo.branches.items() if sha == data["sha"]), None)
+        if source is None:
+            return 422, {"message": "Object does not exist"}, {}
+        repo.branches[name] = str(data["sha"])
+        for (ref, path), text in list(repo.files.items()):
+            if ref == source:
+                repo.files[(name, path)] = text
+        return 201, {"ref": data["ref"], "object": {"sha": data["sha"], "type": "commit"}}, {}
+
+    def _open_pull(self, repo: Repo, data: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        owner = repo.full_name.split("/")[0]
+        head, base = str(data["head"]), str(data["base"])
+        if repo.head(head) is None or repo.head(base) is None:
+            return 422, {"message": "Validation Failed"}, {}
+        number = len(repo.pulls) + 1
+        pull = {
+            "number": number,
+            "state": "open",
+            "merged": False,
+            "title": data.get("title", ""),
+            "body": data.get("body", ""),
+            "head": {"ref": head, "label": f"{owner}:{head}"},
+            "base": {"ref": base},
+            "html_url": f"https://github.example/{repo.full_name}/pull/{number}",
+        }
+        repo.pulls.append(pull)
+        return 201, pull, {}
+
+    def _merge_pull(self, repo: Repo, number: int) -> tuple[int, Any, dict[str, str]]:
+        pull = repo.pulls[number - 1]
+        if pull["state"] != "open":
+            return 405, {"message": "Pull Request is not mergeable"}, {}
+        head, base = pull["head"]["ref"], pull["base"]["ref"]
+        for (ref, path), text in list(repo.files.items()):
+            if ref == head:
+                repo.files[(base, path)] = text
+        commit = _commit_sha(repo.full_name, base, "merge", str(number))
+        repo.branches[base] = commit
+        pull.update(state="closed", merged=True)
+        return (
+            200,
+            {"sha": commit, "merged": True, "message": "Pull Request successfully merged"},
+            {},
+        )
 
     def _dispatch_run(
         self, repo: Repo, workflow: str, data: dict[str, Any]
@@ -494,6 +636,16 @@ class FakeGitHub:
         return ""
 
 
+def _blob_sha(text: str) -> str:
+    """Git's blob id of the text, as the contents API reports `sha`."""
+    data = text.encode()
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _commit_sha(*parts: str) -> str:
+    return hashlib.sha1("\0".join(parts).encode()).hexdigest()
+
+
 def _secret_json(repo: Repo, name: str) -> dict[str, str]:
     """What GitHub shows of a secret: never its value."""
     updated = repo.secret_dates.get(name, OLD_SECRET_DATE)
@@ -543,7 +695,11 @@ def _permission(method: str, path: str) -> str:
         return "secrets"
     if "/actions/variables" in path:
         return "variables"
-    if "/contents/" in path:
+    if "/contents/.github/workflows/" in path and method == "PUT":
+        return "workflows"
+    if "/pulls" in path and not path.endswith("/merge"):
+        return "pull_requests"
+    if "/contents/" in path or "/git/" in path or path.endswith("/merge"):
         return "contents"
     if "/actions/" in path:
         return "actions"

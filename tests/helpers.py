@@ -26,6 +26,9 @@ def guide_settings(**changes: Any) -> Settings:
         ecr_repository="onyxia-eostat",
         role_name="GitHubActionsEOStatPush",
         region="us-east-1",
+        # The guide's own workflow names (the defaults derive from the repository instead).
+        workflow_file="build-eostat.yml",
+        workflow_name="Build and Push EOStat Image",
     )
     for key, value in changes.items():
         setattr(s, key, value)

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from screens.app import WizardApp
+from screens.clipboard import CopyTextScreen
 from screens.confirm import ConfirmScreen
 from screens.help import HelpScreen
 from screens.session import StepState
@@ -107,6 +108,9 @@ async def test_failure_shows_guidance_and_retries_in_place(
         if panel.commands:
             await pilot.press("ctrl+l")
             assert app.clipboard == "\n".join(panel.commands) + "\n"
+            # No clipboard program confirmed it here: the commands are shown to select.
+            if isinstance(app.screen, CopyTextScreen):
+                await pilot.press("escape")
         moto.auth(False)
         await pilot.press("ctrl+r")  # retry: plans again, then asks to apply
         await settle(pilot)

@@ -147,9 +147,10 @@ async def test_steps_5_and_6_with_a_typed_token(
         # The workflow is written locally first (f6), then put on the fake's default branch.
         await pilot.press("f6", "y")
         await pilot.pause()
-        written = tmp_path / ".github" / "workflows" / "build-eostat.yml"
+        # Named for the repository (octo-org/app), not the guide's build-eostat.yml.
+        written = tmp_path / ".github" / "workflows" / "build-app.yml"
         assert written.exists()
-        github.put_file("octo-org/app", ".github/workflows/build-eostat.yml", written.read_text())
+        github.put_file("octo-org/app", ".github/workflows/build-app.yml", written.read_text())
         await pilot.press("ctrl+r")
         await settle(pilot)
         # Steps 1-4 were never done in this account: step 6 names them first, and going on

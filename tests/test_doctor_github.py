@@ -22,7 +22,8 @@ from wizard.workflow import render_workflow, workflow_spec
 
 GITHUB_REPO = "UNGlobalPlatform/images-datascience"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/GitHubActionsEOStatPush"
-WORKFLOW = ".github/workflows/build-eostat.yml"
+# The file the wizard names for the guide's repository (derived from its name).
+WORKFLOW = ".github/workflows/build-images-datascience.yml"
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
 
 
 def workflow_text(**changes: Any) -> str:
-    settings = Settings(ecr_repository="onyxia-eostat", **changes)
+    settings = Settings(github_repo=GITHUB_REPO, ecr_repository="onyxia-eostat", **changes)
     return render_workflow(workflow_spec(settings))
 
 

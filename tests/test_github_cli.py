@@ -34,6 +34,8 @@ def cli(*args: str) -> int:
 
 
 def common(moto: MotoServer, fake: FakeGitHub, config: Path, *, ghes: bool = False) -> list[str]:
+    # `plan` reads the answers: a --config it is given must exist (issue 13), empty or not.
+    config.touch(exist_ok=True)
     return [
         "--config",
         str(config),
@@ -84,8 +86,8 @@ def test_apply_step_6_failure_prints_the_guidance(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("GH_TOKEN", CANARY)
-    spec = workflow_spec(Settings(ecr_repository="onyxia-eostat"))
-    fake.put_file(REPO, ".github/workflows/build-eostat.yml", render_workflow(spec))
+    spec = workflow_spec(Settings(github_repo=REPO, ecr_repository="onyxia-eostat"))
+    fake.put_file(REPO, f".github/workflows/{spec.file}", render_workflow(spec))
     fake.next_conclusion = "failure"
     fake.next_log = "Error: Not authorized to perform sts:AssumeRoleWithWebIdentity\n"
     config = tmp_path / "ecr-oidc-wizard.toml"
@@ -163,11 +165,15 @@ def test_plan_step_3_uses_githubs_canonical_name(
 
 def test_workflow_command_prints_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
+    config.touch()  # a --config that `workflow` reads must exist (issue 13)
     code = cli(
         "workflow", "--config", str(config), "--ecr-repository", "onyxia-eostat", "--output", "-"
     )
     assert code == 0
-    assert "aws-actions/amazon-ecr-login@v2" in capsys.readouterr().out
+    # Pinned to the commit of v2.1.7, the version in a comment (issue 13).
+    assert "aws-actions/amazon-ecr-login@03f1aad4c6c7ffd436567f42f9384779290529bd # v2.1.7" in (
+        capsys.readouterr().out
+    )
 
 
 def test_verify_command_through_the_cli(
@@ -179,6 +185,7 @@ def test_verify_command_through_the_cli(
     ecr.create_repository(repositoryName="onyxia-eostat")
     for tag in ("0.1.0-20251130-8c5f394", "latest"):
         ecr.put_image(repositoryName="onyxia-eostat", imageManifest=manifest("a"), imageTag=tag)
+    (tmp_path / "c.toml").touch()  # a --config that `verify` reads must exist (issue 13)
     code = cli(
         "verify",
         "--config",

@@ -235,7 +235,8 @@ def test_the_workflow_file_written_by_the_wizard_goes_with_destroy_unless_edited
 ) -> None:
     (workdir / ".git").mkdir()
     assert main(["workflow", *GUIDE_ARGS, "--yes"]) == 0
-    written = workdir / ".github" / "workflows" / "build-eostat.yml"
+    # Named for the repository (issue 13): images-datascience, not the guide's build-eostat.yml.
+    written = workdir / ".github" / "workflows" / "build-images-datascience.yml"
     assert written.exists()
     assert "workflow:" in (workdir / "ecr-oidc-wizard.toml").read_text()
     assert run(moto, "destroy", "--yes", "--only", "6") == 0

@@ -37,6 +37,10 @@ HAPPY_PATH = [
     "y",
     ENTER,  # 5: secrets
     "y",
+    # 6: the sandbox's repository starts without the workflow (issue 13): the default is a
+    # pull request merged at once; then its plan is confirmed.
+    ENTER,
+    "y",
     ENTER,  # 6: ref (empty: the default branch)
     "y",
     "y",  # verification
@@ -82,6 +86,12 @@ def test_plain_walk_through_six_steps_to_verification(capsys: pytest.CaptureFixt
         assert f"✓ done      Step {number} · " in out
     assert '"token.actions.githubusercontent.com:sub": "repo:octo-org/hello-ecr:ref:refs' in out
     assert "[ok] Build, tag and push the image" in out
+    # The workflow reached the repository through a pull request, merged before the run.
+    assert "✓ done      Step 6 · Commit the Workflow" in out
+    assert "pull request: https://github.invalid/octo-org/hello-ecr/pull/1" in out
+    [pull] = box.github._repo("octo-org", "hello-ecr").pulls
+    assert pull["merged"] is True
+    assert "Wrote " not in out
     assert "Helm values, production (immutable):" in out
     assert "hello-ecr:latest" in out
 
@@ -129,3 +139,44 @@ def test_no_terminal_explains_the_flags_and_exits_2(capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert "standard input is not a terminal" in err
     assert "ecr-oidc-wizard apply --github-repo OWNER/REPO" in err and "--yes" in err
+
+
+def test_plain_step_6_can_commit_straight_to_a_branch_the_person_names() -> None:
+    from wizard.cli.prompts import PUBLISH_BRANCH, PlainWizard
+    from wizard.settings import Remembered
+
+    class Asker:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def text(self, message: str, default: str, check: object) -> str:
+            self.asked.append(message)
+            return "release" if message == "Branch to commit to" else default
+
+        def choose(self, message: str, choices: object, default: str) -> str:
+            return PUBLISH_BRANCH if "reach the repository" in message else default
+
+        def confirm(self, message: str, default: bool) -> bool:
+            return True
+
+    with sandbox() as box:
+        box.github.create_branch(
+            "octo-org",
+            "hello-ecr",
+            "release",
+            box.github.branch_head("octo-org", "hello-ecr", "main"),
+        )
+        asker = Asker()
+        wizard = PlainWizard(
+            box.settings(),
+            config_path=None,
+            remembered=Remembered(),
+            asker=asker,
+            github=box.github,
+            say=lambda lines: None,
+        )
+        assert wizard.publish() == "done"
+        path = f".github/workflows/{box.settings().workflow_file}"
+        assert box.github.file_text("octo-org", "hello-ecr", path, "release") is not None
+        assert box.github.file_text("octo-org", "hello-ecr", path, "main") is None
+        assert box.github._repo("octo-org", "hello-ecr").pulls == []

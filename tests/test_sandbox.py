@@ -37,10 +37,17 @@ def test_apply_sandbox_yes_does_all_six_steps_and_verifies(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["apply", "--sandbox", "--yes"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("SANDBOX · ")
+    out, err = capsys.readouterr()
+    # The banner goes to standard error (issue 13): standard output is the plan and results.
+    assert err.startswith("SANDBOX · ") and "SANDBOX" not in out
     for number in range(1, 7):
         assert f"✓ done      Step {number} · " in out
+    # The simulated repository starts without the workflow: step 6 commits it on a branch,
+    # opens a pull request and merges it before the run.
+    assert "✓ done      Step 6 · Commit the Workflow" in out
+    assert "pull request: https://github.invalid/octo-org/hello-ecr/pull/1" in out
+    # Nothing points at a file of the sandbox's folder, which is gone at exit.
+    assert "Wrote " not in out and ".json" not in out.split("Verification")[-1]
     assert "Run " in out and ": success" in out
     tags = [line.split()[0].rstrip(",") for line in out.splitlines() if ", latest  sha256:" in line]
     assert len(tags) == 1 and IMMUTABLE_TAG.match(tags[0])
@@ -56,11 +63,15 @@ def test_withheld_permission_fails_its_step_with_guidance(
     code = main(["apply", "--sandbox-fail", "iam:CreateRole", "--yes", "--only", "1,2,3"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "you are the IAM user sandbox-newcomer, who lacks iam:CreateRole" in captured.out
+    assert "you are the IAM user sandbox-newcomer, who lacks iam:CreateRole" in captured.err
     assert "✓ done      Step 2 · " in captured.out
     assert "✗ Step 3 · Create IAM Role for GitHub Actions failed" in captured.err
     assert "Your AWS identity lacks iam:CreateRole" in captured.err
     assert "Fix:" in captured.err
+    # Nothing is kept in the sandbox: no "run the same command again" to finish.
+    assert "run the same command again" not in captured.err
+    assert "again to finish" not in captured.err + captured.out
+    assert "gone when this command ends" in captured.err
 
 
 def test_a_run_the_trust_policy_would_refuse_is_not_dispatched(
@@ -89,8 +100,8 @@ def test_doctor_and_verify_look_at_a_sandbox_set_up_first(
     command: str, expected: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main([command, "--sandbox"]) == 0
-    out = capsys.readouterr().out
-    assert "SANDBOX · doing steps 1–6 first" in out
+    out, err = capsys.readouterr()
+    assert "SANDBOX · doing steps 1–6 first" in err
     assert expected in out
 
 

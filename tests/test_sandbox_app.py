@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from screens.app import WizardApp
@@ -15,6 +17,32 @@ from wizard.sandbox import box as sandbox_box
 from wizard.sandbox.box import open_sandbox
 
 
+async def publish_through_a_pull_request(pilot: Any, app: WizardApp, box: Any) -> None:
+    """The sandbox's repository starts without the workflow (issue 13): f5 commits it on a
+    branch and opens a pull request, f9 merges it; each asks first."""
+    owner, repo = box.settings().github_repo.split("/")
+    path = f".github/workflows/{box.settings().workflow_file}"
+    # No local file is offered in the sandbox: its folder is removed at exit.
+    assert "f5 commits the workflow to the simulated repository" in text_of(app, "#workflow-file")
+    assert box.github.file_text(owner, repo, path, "main") is None
+    await pilot.press("f5")
+    await settle(pilot)
+    assert isinstance(app.screen, ConfirmScreen)
+    assert "open a pull request" in text_of(app, "#confirm-lines")
+    await pilot.press("y")
+    await settle(pilot)
+    shown = text_of(app, "#publish-view")
+    assert "Pull request: https://github.invalid/octo-org/hello-ecr/pull/1" in shown, shown
+    assert box.github.file_text(owner, repo, path, "main") is None
+    await pilot.press("f9")
+    await settle(pilot)
+    assert isinstance(app.screen, ConfirmScreen)
+    await pilot.press("y")
+    await settle(pilot)
+    assert "The workflow is on main" in text_of(app, "#publish-view")
+    assert box.github.file_text(owner, repo, path, "main") is not None
+
+
 async def test_sandbox_walk_from_welcome_to_verification(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -25,6 +53,7 @@ async def test_sandbox_walk_from_welcome_to_verification(
             config_path=box.config_path,
             github=box.github,
             token_source=GITHUB_SOURCE,
+            sandbox=True,
         )
         app = WizardApp(session, blink=False)
         app.title = box.title
@@ -42,6 +71,8 @@ async def test_sandbox_walk_from_welcome_to_verification(
                     # No token to type or keep in a keyring: neither is offered.
                     for hidden in ("#token-input", "#token-keep-row", "#token-help"):
                         assert not screen.query_one(hidden).display, hidden
+                if number == 6:
+                    await publish_through_a_pull_request(pilot, app, box)
                 await pilot.press("ctrl+g")
                 await pilot.pause()
                 assert isinstance(app.screen, ConfirmScreen)

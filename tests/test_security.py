@@ -120,8 +120,8 @@ def test_canary_token_is_nowhere_after_applying_all_six_steps(
     debug_logs: Everything,
 ) -> None:
     monkeypatch.setenv("GH_TOKEN", CANARY)
-    spec = workflow_spec(Settings(ecr_repository="onyxia-eostat"))
-    github.put_file(REPO, ".github/workflows/build-eostat.yml", render_workflow(spec))
+    spec = workflow_spec(Settings(github_repo=REPO, ecr_repository="onyxia-eostat"))
+    github.put_file(REPO, f".github/workflows/{spec.file}", render_workflow(spec))
     (home / "work" / "ecr-oidc-wizard.toml").write_text(
         "version = 1\n[answers]\nrun_poll_seconds = 0.01\nrun_timeout_seconds = 30.0\n",
         encoding="utf-8",

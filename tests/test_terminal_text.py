@@ -78,6 +78,7 @@ def test_the_diff_of_an_existing_workflow_file_is_shown_without_its_control_sequ
 ) -> None:
     target = tmp_path / "build.yml"
     target.write_text("name: old\x1b]0;retitled\x07\n# \x1b[2Jhidden\n")
+    (tmp_path / "c.toml").touch()  # a --config that `workflow` reads must exist (issue 13)
     code = main(
         [
             "workflow",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard import validate
+from wizard import normalise, validate
 from wizard.settings import Settings
 
 
@@ -114,14 +114,60 @@ def test_github_repo_accepted(repo: str) -> None:
     assert validate.github_repo(repo) == []
 
 
+# Pasted from the browser or `git remote -v`: one repository, read as OWNER/REPO (issue 13
+# changed these from refusals with a suggestion to accepted input).
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "https://github.com/octo/app",
+        "https://github.com/octo/app.git",
+        "https://github.com/octo/app/",
+        "http://www.github.com/octo/app",
+        "git@github.com:octo/app.git",
+        "ssh://git@github.com/octo/app.git",
+        "  octo/app  ",
+        "\thttps://github.com/octo/app.git\n",
+    ],
+)
+def test_github_repo_urls_read_as_owner_repo(pasted: str) -> None:
+    assert validate.github_repo(pasted) == []
+    assert normalise.github_repo(pasted) == "octo/app"
+    merged = Settings().merged({"github_repo": pasted})
+    assert merged.github_repo == "octo/app"
+
+
+def test_a_ghes_url_is_read_only_for_the_named_server() -> None:
+    url = "https://ghe.example.com/octo/app.git"
+    assert normalise.github_repo(url, "https://ghe.example.com/api/v3") == "octo/app"
+    assert normalise.github_repo(url) == url
+
+
+def test_surrounding_spaces_are_stripped_from_every_answer() -> None:
+    merged = Settings().merged(
+        {
+            "ecr_repository": " hello-ecr ",
+            "role_name": "Role\t",
+            "region": " eu-west-1",
+            "branches": [" main ", "  "],
+        }
+    )
+    assert (merged.ecr_repository, merged.role_name, merged.region) == (
+        "hello-ecr",
+        "Role",
+        "eu-west-1",
+    )
+    assert merged.branches == ["main"]
+
+
 @pytest.mark.parametrize(
     ("repo", "rule", "fragment"),
     [
         ("", "required", "OWNER/REPO"),
         ("just-a-name", "format", "must be OWNER/REPO"),
         ("a/b/c", "format", "must be OWNER/REPO"),
-        ("https://github.com/octo/app", "format", "Try 'octo/app'"),
-        ("git@github.com:octo/app.git", "format", "Try 'octo/app'"),
+        # Another host's URL names another server's repository: not read as OWNER/REPO.
+        ("https://gitlab.com/octo/app", "format", "must be OWNER/REPO"),
+        ("https://github.com/octo/app/tree/main", "format", "must be OWNER/REPO"),
         ("-octo/app", "owner", "not starting or ending with a hyphen"),
         ("octo--org/app", "owner", "single hyphens"),
         ("octo/a b", "repo", "1–100 letters"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -13,10 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from wizard.action_pins import DEFAULT_PINS, dependabot_config
 from wizard.cli.github import write_workflow_command
 from wizard.plan import Action
 from wizard.settings import Settings
 from wizard.workflow import (
+    LOGIN_ACTION,
     Expectations,
     WorkflowFileChanged,
     WorkflowSpec,
@@ -79,11 +82,8 @@ def test_the_guides_workflow_has_everything() -> None:
     assert job["permissions"] == {"id-token": "write", "contents": "read"}
     steps = build_steps(GUIDE)
     uses = [s.get("uses") for s in steps]
-    assert uses[:3] == [
-        "actions/checkout@v4",
-        "aws-actions/configure-aws-credentials@v4",
-        "aws-actions/amazon-ecr-login@v2",
-    ]
+    # Pinned to commits; the version stays in a YAML comment.
+    assert uses[:3] == [f"{p.action}@{p.sha}" for p in DEFAULT_PINS]
     assert steps[0]["with"] == {"persist-credentials": False}
     assert steps[1]["with"] == {
         "role-to-assume": "${{ secrets.AWS_ROLE_ARN }}",
@@ -136,7 +136,7 @@ def test_rendered_workflow_passes_githubs_schema(variant: str, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_zizmor_finds_nothing_high_but_unpinned_actions(variant: str, tmp_path: Path) -> None:
+def test_zizmor_finds_nothing(variant: str, tmp_path: Path) -> None:
     path = tmp_path / "build-eostat.yml"
     path.write_text(render_workflow(VARIANTS[variant]), encoding="utf-8")
     answer = subprocess.run(
@@ -146,14 +146,39 @@ def test_zizmor_finds_nothing_high_but_unpinned_actions(variant: str, tmp_path: 
         timeout=120,
     )
     findings = json.loads(answer.stdout)
-    serious = {
-        f["ident"]
-        for f in findings
-        if f["determinations"]["severity"] in ("High", "Medium") and f["ident"] != "unpinned-uses"
-    }
-    assert serious == set(), answer.stdout
-    # Everything else zizmor could say, even pedantically, is addressed.
-    assert {f["ident"] for f in findings} <= {"unpinned-uses"}
+    # Every action is pinned to a commit (issue 13: unpinned-uses was the one finding left),
+    # and nothing else zizmor could say, even pedantically, is left.
+    assert findings == [], answer.stdout
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version(variant: str) -> None:
+    uses = re.findall(r"^\s+uses: (.+)$", render_workflow(VARIANTS[variant]), re.MULTILINE)
+    assert len(uses) == 3
+    for value in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", value), value
+
+
+def test_the_dependabot_config_passes_zizmor_and_githubs_schema(tmp_path: Path) -> None:
+    path = tmp_path / ".github" / "dependabot.yml"
+    path.parent.mkdir()
+    path.write_text(dependabot_config(), encoding="utf-8")
+    answer = subprocess.run(
+        [tool("zizmor"), "--offline", "--persona", "pedantic", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert json.loads(answer.stdout) == [], answer.stdout
+    schema = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert schema.returncode == 0, schema.stdout + schema.stderr
+    document = yaml.safe_load(path.read_text())
+    assert document["updates"][0]["package-ecosystem"] == "github-actions"
 
 
 @pytest.mark.parametrize(
@@ -229,7 +254,7 @@ def mutate(old: str, new: str, text: str = GOOD) -> str:
             "no basic auth credentials",
         ),
         (
-            mutate("uses: aws-actions/amazon-ecr-login@v2", "uses: docker/login-action@v3"),
+            mutate(f"uses: {LOGIN_ACTION}", "uses: docker/login-action@v3"),
             "no-ecr-login",
             "no basic auth credentials",
         ),
@@ -336,7 +361,9 @@ def test_commit_commands() -> None:
     ]
 
 
-SETTINGS = Settings(ecr_repository="onyxia-eostat", github_repo="octo-org/app")
+SETTINGS = Settings(
+    ecr_repository="onyxia-eostat", github_repo="octo-org/app", workflow_file="build-eostat.yml"
+)
 
 
 def test_command_prints_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:

@@ -54,6 +54,7 @@ def settings(**overrides: object) -> Settings:
         ecr_repository="onyxia-eostat",
         role_name="GitHubActionsEOStatPush",
         region="us-east-1",
+        workflow_file="build-eostat.yml",
     )
     for key, value in overrides.items():
         setattr(s, key, value)

@@ -36,6 +36,7 @@ PERMISSION_LABELS = {
     "actions": ("Actions", "repo"),
     "contents": ("Contents", "repo"),
     "workflows": ("Workflows", "workflow"),
+    "pull_requests": ("Pull requests", "repo"),
 }
 
 
@@ -98,7 +99,11 @@ def permission_for(method: str, path: str) -> tuple[str, str]:
         return "variables", level
     if "/contents/.github/workflows" in path and level == "write":
         return "workflows", level
-    if "/contents/" in path:
+    if "/pulls/" in path and path.endswith("/merge"):
+        return "contents", level
+    if "/pulls" in path:
+        return "pull_requests", level
+    if "/contents/" in path or "/git/" in path or "/releases" in path:
         return "contents", level
     if "/actions/" in path:
         return "actions", level
@@ -352,6 +357,14 @@ class GitHub:
                     f"GitHub refused {where} (403 {message}): the token lacks {level} access "
                     f"to '{permission}'. {permission_advice(permission, level)}"
                 )
+        elif status == 404 and permission == "workflows":
+            # GitHub answers a workflow-file write from a token without the right with 404,
+            # not 403 (octokit/octokit.rb#1184, repo-sync/repo-sync#16).
+            text = (
+                f"GitHub answered 404 to {where}: a token without the right to change workflow "
+                f"files gets 404 here. {permission_advice('workflows', 'write')} It also needs "
+                "'Contents' write."
+            )
         elif status == 404:
             text = (
                 f"GitHub answered 404 to {where}: it does not exist, or the token cannot see it "
@@ -390,6 +403,12 @@ class GitHub:
 
     def file_text(self, owner: str, repo: str, path: str, ref: str = "") -> str | None:
         """A file's text on a ref, or None when it is not there."""
+        entry = self.file_entry(owner, repo, path, ref)
+        return entry[0] if entry is not None else None
+
+    def file_entry(self, owner: str, repo: str, path: str, ref: str = "") -> tuple[str, str] | None:
+        """(text, blob sha) of a file on a ref, or None when it is not there: updating a
+        file through the contents API needs the sha of the version it replaces."""
         import base64
 
         url = f"/repos/{_segment(owner)}/{_segment(repo)}/contents/{urllib.parse.quote(path)}"
@@ -401,7 +420,119 @@ class GitHub:
             raise
         if not isinstance(answer, dict) or "content" not in answer:
             return None
-        return base64.b64decode(answer["content"]).decode("utf-8", errors="replace")
+        text = base64.b64decode(answer["content"]).decode("utf-8", errors="replace")
+        return text, str(answer.get("sha") or "")
+
+    # --- branches, commits and pull requests ---------------------------------------------------
+
+    def branch_head(self, owner: str, repo: str, branch: str) -> str | None:
+        """The commit a branch points at, or None when there is no such branch."""
+        path = (
+            f"/repos/{_segment(owner)}/{_segment(repo)}/git/ref/heads/{urllib.parse.quote(branch)}"
+        )
+        try:
+            answer = self._json("GET", path)
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return str((answer or {}).get("object", {}).get("sha") or "") or None
+
+    def create_branch(self, owner: str, repo: str, branch: str, sha: str) -> dict[str, Any]:
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/git/refs"
+        answer: dict[str, Any] = self._json(
+            "POST", path, body={"ref": f"refs/heads/{branch}", "sha": sha}
+        )
+        return answer
+
+    def put_file(
+        self,
+        owner: str,
+        repo: str,
+        path: str,
+        text: str,
+        *,
+        message: str,
+        branch: str,
+        sha: str = "",
+    ) -> dict[str, Any]:
+        """Commit one file to a branch (`sha`: the blob it replaces, "" for a new file).
+        A file under .github/workflows needs the Workflows permission besides Contents."""
+        import base64
+
+        url = f"/repos/{_segment(owner)}/{_segment(repo)}/contents/{urllib.parse.quote(path)}"
+        body: dict[str, Any] = {
+            "message": message,
+            "content": base64.b64encode(text.encode("utf-8")).decode("ascii"),
+            "branch": branch,
+        }
+        if sha:
+            body["sha"] = sha
+        answer: dict[str, Any] = self._json("PUT", url, body=body) or {}
+        return answer
+
+    def open_pull_request(
+        self, owner: str, repo: str, *, head: str, base: str, title: str, body: str
+    ) -> dict[str, Any]:
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/pulls"
+        answer: dict[str, Any] = self._json(
+            "POST", path, body={"title": title, "head": head, "base": base, "body": body}
+        )
+        return answer
+
+    def find_pull_request(
+        self, owner: str, repo: str, *, head: str, base: str
+    ) -> dict[str, Any] | None:
+        """The open pull request from branch `head` (of this repository) into `base`."""
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/pulls"
+        query: dict[str, str | int] = {"head": f"{owner}:{head}", "base": base, "state": "open"}
+        answer = self._json("GET", path, query=query) or []
+        return dict(answer[0]) if answer else None
+
+    def merge_pull_request(self, owner: str, repo: str, number: int) -> dict[str, Any]:
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/pulls/{int(number)}/merge"
+        answer: dict[str, Any] = self._json("PUT", path, body={"merge_method": "squash"}) or {}
+        return answer
+
+    # --- releases and tags (for pinning actions) ----------------------------------------------
+
+    def merge_pull_request_from(
+        self, owner: str, repo: str, *, head: str, base: str
+    ) -> dict[str, Any]:
+        """Merge the open pull request from `head` into `base` (one opened earlier in the run,
+        whose number the plan could not know yet)."""
+        pull = self.find_pull_request(owner, repo, head=head, base=base)
+        if pull is None:
+            raise GitHubError(
+                404,
+                "PUT",
+                f"/repos/{owner}/{repo}/pulls",
+                f"no open pull request from {head} into {base}",
+                text=f"There is no open pull request from {head} into {base} to merge.",
+            )
+        return self.merge_pull_request(owner, repo, int(pull["number"]))
+
+    def latest_release_tag(self, owner: str, repo: str) -> str | None:
+        path = f"/repos/{_segment(owner)}/{_segment(repo)}/releases/latest"
+        try:
+            answer = self._json("GET", path) or {}
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return str(answer.get("tag_name") or "") or None
+
+    def tag_commit(self, owner: str, repo: str, tag: str) -> str:
+        """The commit a tag names; an annotated tag is followed to its commit."""
+        base = f"/repos/{_segment(owner)}/{_segment(repo)}/git"
+        answer = self._json("GET", f"{base}/ref/tags/{urllib.parse.quote(tag)}") or {}
+        target = answer.get("object") or {}
+        for _ in range(5):  # a tag of a tag is allowed; a loop is not
+            if target.get("type") != "tag":
+                break
+            answer = self._json("GET", f"{base}/tags/{_segment(str(target.get('sha')))}") or {}
+            target = answer.get("object") or {}
+        return str(target.get("sha") or "")
 
     def check_access(self, owner: str, repo: str, needs: Iterable[str]) -> list[AccessProblem]:
         """Probe, with reads only, whether the token can do what a step needs."""

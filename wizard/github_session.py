@@ -144,6 +144,15 @@ def access_needs(settings: Settings, steps: Iterable[int]) -> list[str]:
     return list(dict.fromkeys(needs))
 
 
+def publish_needs(steps: Iterable[Step[Any]]) -> list[str]:
+    """Committing the workflow: contents, and workflows for a file under .github/workflows."""
+    from wizard.steps.workflow_publish import WorkflowPublishStep
+
+    if any(isinstance(s, WorkflowPublishStep) for s in steps):
+        return ["contents", "workflows"]
+    return []
+
+
 def attach_github(
     ctx: StepContext,
     steps: Sequence[Step[Any]],
@@ -191,7 +200,7 @@ def attach_github(
         )
     ctx.settings = answered
     problems = github.check_access(
-        facts.owner, facts.repo_name, access_needs(ctx.settings, numbers)
+        facts.owner, facts.repo_name, access_needs(ctx.settings, numbers) + publish_needs(steps)
     )
     return facts.notes(), problems
 

@@ -25,8 +25,9 @@ ENTERPRISE_ENV_NAMES = ("GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
 TOKEN_HELP = (
     "A GitHub token is needed for steps 5 and 6. Create a fine-grained token for the "
     "repository with the repository permissions Secrets (read and write), Variables (read and "
-    "write), Actions (read and write) and Metadata (read), or a classic token with the `repo` "
-    "and `workflow` scopes. Then, without it landing in your shell history:\n"
+    "write), Actions (read and write) and Metadata (read), plus Contents, Workflows and Pull "
+    "requests (read and write) for step 6 to commit the workflow, or a classic token with the "
+    "`repo` and `workflow` scopes. Then, without it landing in your shell history:\n"
     "  read -rs GH_TOKEN && export GH_TOKEN\n"
     "(or run `gh auth login` once if you use the gh CLI)."
 )

@@ -10,10 +10,20 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 from wizard import settings as store
 from wizard.plan import StepPlan
 from wizard.settings import Remembered, Settings
+
+
+class AppliedRun(Protocol):
+    """What a run tells of itself (wizard.runner.Run): the plans and outputs that hold."""
+
+    def applied_plans(self) -> list[StepPlan]: ...
+
+    def applied_outputs(self, outputs: Mapping[str, str]) -> dict[str, str]: ...
+
 
 DOCUMENT_FILES = {3: store.TRUST_POLICY_FILE, 4: store.PUSH_POLICY_FILE}
 
@@ -43,6 +53,19 @@ def remember(
                     notes.append(note)
     upgraded = store.save(path, remembered)
     return [upgraded, *notes] if upgraded else notes
+
+
+def remember_run(
+    path: Path,
+    remembered: Remembered,
+    settings: Settings,
+    outputs: Mapping[str, str],
+    run: AppliedRun,
+) -> list[str]:
+    """Remember what a run made true, and only that: a step that failed, was skipped or was
+    never reached writes no review document and records no output (its role ARN, say, names
+    a role that does not exist)."""
+    return remember(path, remembered, settings, run.applied_outputs(outputs), run.applied_plans())
 
 
 def _write_document(target: Path, text: str, remembered: Remembered) -> str:

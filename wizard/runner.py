@@ -6,7 +6,7 @@ running again picks up where it stopped because every step inspects before it pl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -56,6 +56,27 @@ class Run:
     @property
     def has_changes(self) -> bool:
         return any(p.has_changes for p in self.plans)
+
+    def applied_plans(self) -> list[StepPlan]:
+        """The plans that now hold: applied (done or unchanged), or, when nothing was applied
+        because nothing had to change, every plan of a run that did not fail. A step that
+        failed, was skipped or was never reached holds nothing to remember."""
+        if not self.results:
+            return [] if self.failed is not None or self.has_changes else self.plans
+        held = {r.step for r in self.results if r.status in (Status.DONE, Status.UNCHANGED)}
+        return [p for p in self.plans if p.step in held]
+
+    def unapplied_output_keys(self) -> set[str]:
+        """Outputs only a plan promised (an ARN of a role that was never created)."""
+        held = {p.step for p in self.applied_plans()}
+        promised = {k for p in self.plans if p.step not in held for k in p.outputs}
+        kept = {k for p in self.plans if p.step in held for k in p.outputs}
+        return promised - kept
+
+    def applied_outputs(self, outputs: Mapping[str, str]) -> dict[str, str]:
+        """`outputs` (a context's) without the values of steps that did not happen."""
+        dropped = self.unapplied_output_keys()
+        return {k: v for k, v in outputs.items() if k not in dropped}
 
 
 def failure(step: Step[Any], ctx: StepContext, exc: BaseException, sent_from: int) -> StepResult:

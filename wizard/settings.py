@@ -80,8 +80,9 @@ class Settings:
     # Where the role ARN and region go: Actions "secrets" (the guide) or "variables" (they are
     # not secret, and variables are not masked in logs).
     github_values_as: str = "secrets"
-    workflow_file: str = "build-eostat.yml"
-    workflow_name: str = "Build and Push EOStat Image"
+    # Empty: derived from the repository's name (wizard.defaults), e.g. build-my-app.yml.
+    workflow_file: str = ""
+    workflow_name: str = ""
     # The first part of the immutable tag: a literal, or `file:PATH` read from the checkout.
     image_version: str = "0.1.0"
     dockerfile: str = "Dockerfile"
@@ -90,6 +91,27 @@ class Settings:
     workflow_ref: str = ""
     run_poll_seconds: float = 5.0
     run_timeout_seconds: float = 1800.0
+
+    def __post_init__(self) -> None:
+        self._derive_workflow_names(None)
+
+    def _derive_workflow_names(self, previous: Settings | None) -> None:
+        """Fill the workflow's file and name from the repository when they are empty, or were
+        derived from the repository `previous` named (then the repository changed since)."""
+        from wizard.defaults import workflow_names
+
+        names = workflow_names(self.github_repo, self.ecr_repository)
+        if names is None:
+            return
+        before = (
+            workflow_names(previous.github_repo, previous.ecr_repository)
+            if previous is not None
+            else None
+        )
+        if not self.workflow_file or (before and self.workflow_file == before[0]):
+            self.workflow_file = names[0]
+        if not self.workflow_name or (before and self.workflow_name == before[1]):
+            self.workflow_name = names[1]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,7 +128,24 @@ class Settings:
         """A copy with every override that is not None applied (flags beat the file)."""
         data = self.to_dict()
         data.update({k: v for k, v in overrides.items() if v is not None})
-        return Settings.from_dict(data)
+        return Settings.from_dict(data).normalised(self)
+
+    def normalised(self, previous: Settings | None = None) -> Settings:
+        """A copy read as meant: no surrounding spaces, and a pasted repository URL as
+        OWNER/REPO (see wizard.normalise). Workflow names derived from `previous`'s repository
+        follow a change of repository."""
+        from wizard import normalise
+
+        data = self.to_dict()
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = value.strip()
+            elif isinstance(value, list):
+                data[name] = normalise.stripped(str(v) for v in value)
+        data["github_repo"] = normalise.github_repo(data["github_repo"], data["github_api_url"])
+        out = Settings(**data)
+        out._derive_workflow_names(previous)
+        return out
 
     @property
     def oidc_issuer(self) -> Issuer:

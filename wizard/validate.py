@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from wizard import normalise
 from wizard.settings import Settings
 
 MUTABILITIES = ("MUTABLE", "IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION")
@@ -271,6 +272,8 @@ _REPO = re.compile(r"[A-Za-z0-9._-]{1,100}")
 
 
 def github_repo(value: str) -> list[FieldError]:
+    # A pasted URL (https or git@) names one repository: read it as OWNER/REPO.
+    value = normalise.github_repo(value)
     if not value:
         return [_error("github_repo", "required", value, "is required, as OWNER/REPO.")]
     trimmed = re.sub(r"^(https?://github\.com/|git@github\.com:)", "", value).removesuffix(".git")
@@ -494,4 +497,21 @@ def settings_errors(s: Settings, *, steps: Iterable[int] = (1, 2, 3, 4)) -> list
         errors += _subject_template(s)
     if 4 in wanted:
         errors += policy_name(s.policy_name)
-    return errors
+    return _with_suggestions(errors, s)
+
+
+def _with_suggestions(errors: list[FieldError], s: Settings) -> list[FieldError]:
+    """A missing name gets the one derived from the repository as its fix."""
+    from wizard.defaults import derived_names
+
+    names = derived_names(s.github_repo)
+    if names is None:
+        return errors
+    out: list[FieldError] = []
+    for e in errors:
+        suggestion = getattr(names, e.field, "") if e.rule == "required" else ""
+        if suggestion:
+            flag = FIELDS[e.field].flag
+            e = FieldError(e.field, e.rule, f"{e.message} Try {flag} {suggestion}.")
+        out.append(e)
+    return out

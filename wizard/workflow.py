@@ -18,15 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wizard.action_pins import CHECKOUT, CREDENTIALS, DEFAULT_PINS, ECR_LOGIN, Pin, pin_for
 from wizard.iam.issuer import DEFAULT_AUDIENCE, audience
 from wizard.plan import Action, Change, Note, Severity
 from wizard.safe_write import outside, write_new_then_rename
 from wizard.settings import Settings
 
 WORKFLOWS_DIR = ".github/workflows"
-CHECKOUT_ACTION = "actions/checkout@v4"
-CREDENTIALS_ACTION = "aws-actions/configure-aws-credentials@v4"
-LOGIN_ACTION = "aws-actions/amazon-ecr-login@v2"
+# Every action pinned to a full commit SHA, its version in a comment (wizard.action_pins).
+CHECKOUT_ACTION = pin_for(DEFAULT_PINS, CHECKOUT).uses
+CREDENTIALS_ACTION = pin_for(DEFAULT_PINS, CREDENTIALS).uses
+LOGIN_ACTION = pin_for(DEFAULT_PINS, ECR_LOGIN).uses
 PUBLIC_REGISTRY = "public.ecr.aws"
 # The immutable tag the workflow pushes: VERSION-YYYYMMDD-SHORTSHA-rRUN (and `.ATTEMPT` when a
 # run is re-run). The guide's VERSION-YYYYMMDD-SHORTSHA alone is not unique: the push run that
@@ -77,6 +79,8 @@ class WorkflowSpec:
     # in aws-cn, whose STS and trust policies expect sts.amazonaws.com.cn (the action's README:
     # "audience ... e.g. sts.amazonaws.com.cn in China regions").
     audience: str = "sts.amazonaws.com"
+    # The commit each action is pinned to (the package's table unless resolved through GitHub).
+    pins: tuple[Pin, ...] = DEFAULT_PINS
 
     @property
     def context(self) -> str:
@@ -287,19 +291,19 @@ jobs:
       contents: read  # check out the code
     steps:
       - name: Check out the repository
-        uses: {CHECKOUT_ACTION}
+        uses: {pin_for(spec.pins, CHECKOUT).uses}
         with:
           persist-credentials: false
 
       - name: Configure AWS credentials (OIDC)
-        uses: {CREDENTIALS_ACTION}
+        uses: {pin_for(spec.pins, CREDENTIALS).uses}
         with:
           role-to-assume: ${{{{ {ctx}.AWS_ROLE_ARN }}}}
           aws-region: ${{{{ {ctx}.AWS_REGION }}}}
 {audience_line}
       - name: Log in to Amazon ECR
         id: login-ecr
-        uses: {LOGIN_ACTION}
+        uses: {pin_for(spec.pins, ECR_LOGIN).uses}
 {login_with}
       - name: Build, tag and push the image
         # Expressions reach the script through env only, so no input can inject shell code.
@@ -454,13 +458,20 @@ def commit_commands(shown_path: str, branch: str) -> list[str]:
     ]
 
 
-def commit_help(shown_path: str, branch: str) -> str:
+API_HINT_CLI = "ecr-oidc-wizard workflow --publish pull-request"
+
+
+def commit_help(shown_path: str, branch: str, api_hint: str = API_HINT_CLI) -> str:
+    """How to get the workflow onto GitHub: git, or the wizard through the API (`api_hint`
+    names the face's own way)."""
     lines = [
         "Commit the workflow so GitHub can run it (it must be on the default branch for "
         "`workflow_dispatch`):",
         *(f"  {c}" for c in commit_commands(shown_path, branch)),
         "Pushing a workflow file over HTTPS with a token needs the token's 'Workflows' write "
         "permission (classic token: the `workflow` scope).",
+        "Or let the wizard commit it through the GitHub API, on a new branch with a pull "
+        f"request: {api_hint}",
     ]
     return "\n".join(lines)
 

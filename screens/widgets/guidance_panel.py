@@ -66,14 +66,17 @@ class GuidancePanel(Vertical):
         return self.has_class("-shown")
 
     def copy_commands(self) -> bool:
+        """Copy the commands (or show them to select); False when there are none."""
         if not self.commands:
             return False
-        self.app.copy_to_clipboard("\n".join(self.commands) + "\n")
+        from screens.clipboard import copy_text
+
+        copy_text(self.app, "\n".join(self.commands) + "\n", f"{len(self.commands)} command(s)")
         return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "guidance-retry":
             self.post_message(self.Retry())
-        elif event.button.id == "guidance-copy" and self.copy_commands():
-            self.notify(f"Copied {len(self.commands)} command(s) to the clipboard.")
+        elif event.button.id == "guidance-copy":
+            self.copy_commands()

@@ -36,8 +36,21 @@ def add_session_arguments(group: Any) -> None:
     group.add_argument(
         "--endpoint-url", help="send every AWS call to this endpoint (e.g. a local emulator)"
     )
-    group.add_argument("--ecr-repository", help="ECR repository name, e.g. onyxia-eostat")
-    group.add_argument("--role-name", help="IAM role name, e.g. GitHubActionsEOStatPush")
+    group.add_argument(
+        "--ecr-repository",
+        help="ECR repository name, e.g. my-app (suggested: the GitHub repository's name)",
+    )
+    group.add_argument(
+        "--role-name",
+        help="IAM role name, e.g. GitHubActionsMyAppPush (suggested from the repository's name)",
+    )
+    group.add_argument(
+        "--guide-defaults",
+        action="store_true",
+        default=None,
+        help="start from the guide's exact values (UNGlobalPlatform/images-datascience, "
+        "onyxia-eostat, GitHubActionsEOStatPush, us-east-1, build-eostat.yml); flags override",
+    )
     group.add_argument("--policy-name", help="inline push policy name (default ECRPushPolicy)")
 
 

@@ -19,6 +19,11 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
+# The commands a missing --config file does not mislead: those that keep the answers there
+# (None: the app or the plain prompts), and `explain`, whose subject is the pasted text (the
+# answers only fill the example commands).
+WRITES_ANSWERS = frozenset({None, "apply", "explain"})
+
 SCOPE_FIELDS = ("branches", "environments", "tags", "pull_requests", "any_ref", "any_repo_of_owner")
 
 
@@ -38,6 +43,15 @@ def resolve(args: argparse.Namespace) -> tuple[Settings, Remembered, Path]:
     from wizard import settings as store
 
     path: Path = args.config
+    # A mistyped path must not quietly mean "no answers". Only the default may be absent, and
+    # a new file where answers are about to be kept (apply, the app, the plain prompts).
+    writes_answers = getattr(args, "command", None) in WRITES_ANSWERS
+    if not path.exists() and path != Path(store.CONFIG_NAME) and not writes_answers:
+        raise UsageError(
+            f"error: --config {path}: no such file. Only the default answers file "
+            f"({store.CONFIG_NAME}) may be absent; check the path (apply, the app and --plain "
+            "create it)."
+        )
     try:
         remembered = store.load(path)
     except ConfigError as exc:
@@ -75,7 +89,13 @@ def resolve(args: argparse.Namespace) -> tuple[Settings, Remembered, Path]:
         for name in SCOPE_FIELDS:
             value = getattr(args, name, None)
             overrides[name] = value if value is not None else type(getattr(Settings(), name))()
-    settings = remembered.settings.merged(overrides)
+    base = remembered.settings
+    if getattr(args, "guide_defaults", None):
+        from wizard.defaults import GUIDE_VALUES
+
+        # The guide's values under the flags (they still win), over the remembered answers.
+        base = base.merged(dict(GUIDE_VALUES))
+    settings = base.merged(overrides)
     if not settings.region:
         from wizard.aws import default_region
 

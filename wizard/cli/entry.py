@@ -161,8 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(words)
     except ParseError as exc:
         # argparse's own refusal (an unknown flag, a bad choice): usage on stderr, exit 2, and
-        # with --json the same error as a document on stdout.
-        exc.parser.print_usage(sys.stderr)
+        # with --json the same error as a document on stdout. A bad value of a known option
+        # (`--only 7`) is one line that names the option and the rule: the whole usage would
+        # bury it.
+        if not str(exc).startswith("argument "):
+            exc.parser.print_usage(sys.stderr)
         print(f"{exc.parser.prog}: error: {exc}", file=sys.stderr)
         if "--json" in words:
             emit_usage_error(_kind_named(words), UsageError(f"error: {exc}"))
@@ -246,8 +249,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return emit_usage_error(json_kind(args), exc)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print_lines(
-            ["Interrupted. Steps already done are kept; run the command again to finish."],
-            stderr=True,
-        )
+        from wizard.render.plan_text import INTERRUPTED, INTERRUPTED_SANDBOX
+
+        in_sandbox = bool(getattr(args, "seams", None))
+        print_lines([INTERRUPTED_SANDBOX if in_sandbox else INTERRUPTED], stderr=True)
         return 130

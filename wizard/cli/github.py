@@ -67,10 +67,11 @@ def add_github_arguments(parser: argparse.ArgumentParser) -> None:
         "(neither is secret; variables are not masked in logs)",
     )
     group.add_argument(
-        "--workflow-file", help="workflow file in .github/workflows (default build-eostat.yml)"
+        "--workflow-file",
+        help="workflow file in .github/workflows (default: build-REPO.yml, from the repository)",
     )
     group.add_argument(
-        "--workflow-name", help="workflow name (default 'Build and Push EOStat Image')"
+        "--workflow-name", help="workflow name (default: 'Build and push the REPO image')"
     )
     group.add_argument(
         "--image-version",
@@ -81,6 +82,32 @@ def add_github_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--build-context", help="docker build context (default .)")
     group.add_argument("--ref", help="branch or tag step 6 runs the workflow on (default: default)")
+    group.add_argument(
+        "--publish",
+        choices=("pull-request", "branch"),
+        help="commit the workflow (and .github/dependabot.yml for its actions) through the GitHub "
+        "API first: on a new branch with a pull request, or straight to --publish-branch "
+        "(needs the token's Contents and Workflows write; classic token: the `workflow` scope)",
+    )
+    group.add_argument(
+        "--publish-branch",
+        metavar="NAME",
+        help="the branch to commit to (--publish branch: default the default branch; "
+        "--publish pull-request: default ecr-oidc-wizard/WORKFLOW)",
+    )
+    group.add_argument(
+        "--merge",
+        action="store_true",
+        default=None,
+        help="merge that pull request in the same run, so step 6 can run the workflow",
+    )
+    group.add_argument(
+        "--dependabot",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also commit .github/dependabot.yml, which keeps the pinned actions up to date "
+        "(default: yes)",
+    )
 
 
 def github_overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -100,6 +127,45 @@ def github_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 # --- plan/apply's GitHub part -----------------------------------------------------------------
+
+
+def publish_step(args: argparse.Namespace) -> Any:
+    """The step that commits the workflow, when --publish asks for it; else None."""
+    mode = getattr(args, "publish", None)
+    if not mode:
+        return None
+    from wizard.steps.workflow_publish import WorkflowPublishStep
+
+    return WorkflowPublishStep(
+        mode=mode,
+        branch=getattr(args, "publish_branch", None) or "",
+        dependabot=getattr(args, "dependabot", None) is not False,
+        merge=bool(getattr(args, "merge", None)),
+    )
+
+
+def with_publishing(
+    steps: Sequence[Step[Any]], args: argparse.Namespace, settings: Settings
+) -> list[Step[Any]]:
+    """Step 6 commits the workflow before it runs it, when asked to (--publish). A run on
+    another branch than the default needs the file there too (GitHub reads the workflow of the
+    ref it runs), so a merged pull request is followed by a commit to that branch."""
+    from wizard.steps.workflow_publish import WorkflowPublishStep
+    from wizard.steps.workflow_run import run_ref
+
+    step = publish_step(args)
+    extra: list[Step[Any]] = []
+    ref = run_ref(settings).removeprefix("refs/heads/")
+    default = settings.default_branch or "main"
+    merged_elsewhere = step is not None and step.mode == "pull-request" and step.merge
+    if merged_elsewhere and ref != default and not ref.startswith("refs/tags/"):
+        extra.append(WorkflowPublishStep(mode="branch", branch=ref, dependabot=False))
+    out: list[Step[Any]] = []
+    for item in steps:
+        if step is not None and item.number == 6:
+            out += [step, *extra]
+        out.append(item)
+    return out
 
 
 def wire_github(
@@ -183,7 +249,10 @@ def add_github_commands(
     commands: Any, add_target_arguments: Callable[[argparse.ArgumentParser], None]
 ) -> None:
     """Add the `workflow` and `verify` subcommands to the CLI's subparsers."""
-    text = "write the GitHub Actions workflow that pushes to ECR (shows a diff first)"
+    text = (
+        "write the GitHub Actions workflow that pushes to ECR (shows a diff first), or commit it "
+        "to the repository through the GitHub API (--publish)"
+    )
     workflow = commands.add_parser("workflow", help=text, description=text)
     add_target_arguments(workflow)
     add_github_arguments(workflow)
@@ -192,7 +261,9 @@ def add_github_commands(
         metavar="PATH|-",
         help="where to write it ('-' prints it; default: .github/workflows/FILE in this checkout)",
     )
-    workflow.add_argument("--yes", "-y", action="store_true", help="replace without asking")
+    workflow.add_argument(
+        "--yes", "-y", action="store_true", help="replace (or commit) without asking"
+    )
     text = "list the pushed images, both tags and the Helm values"
     verify = commands.add_parser("verify", help=text, description=text)
     add_target_arguments(verify)
@@ -216,6 +287,8 @@ def github_handlers(resolve: Resolve) -> dict[str, Callable[[argparse.Namespace]
         settings, remembered, config = resolve(args)
         settings = settings.merged(github_overrides(args))
         created = dict(getattr(remembered, "created", {}) or {})
+        if getattr(args, "publish", None):
+            return publish_workflow_command(args, settings, created)
 
         def record(path: Path, text: str) -> None:
             from wizard.remember import remember_workflow_file
@@ -244,6 +317,52 @@ def github_handlers(resolve: Resolve) -> dict[str, Callable[[argparse.Namespace]
         )
 
     return {"workflow": workflow, "verify": verify}
+
+
+def publish_workflow_command(
+    args: argparse.Namespace, settings: Settings, created: dict[str, str]
+) -> int:
+    """`workflow --publish`: step 6's first half alone (plan, confirm, commit)."""
+    from wizard.cli.common import print_lines, step_context
+    from wizard.render import plan_text
+    from wizard.runner import apply_run, plan_steps
+
+    step = publish_step(args)
+    ctx = step_context(settings)
+    if created.get("repository_uri"):
+        ctx.outputs["repository_uri"] = created["repository_uri"]
+    seams: dict[str, Any] = getattr(args, "seams", None) or {}
+    stop = wire_github(ctx, [step], applying=True, github=seams.get("github"))
+    if stop is not None:
+        return stop
+    run = plan_steps(ctx, [step])
+    for plan in run.plans:
+        print_lines(plan_text.plan_lines(plan))
+    if run.failed is not None:
+        print_lines(plan_text.failure_lines(run.failed, ""), stderr=True)
+        return EXIT_FAILED
+    if run.has_changes:
+        if not getattr(args, "yes", False):
+            if not sys.stdin.isatty():
+                print_lines(
+                    ["Not committed: standard input is not a terminal. Re-run with --yes."],
+                    stderr=True,
+                )
+                return EXIT_USAGE
+            if not _confirm("Commit these files to GitHub?"):
+                return EXIT_OK
+        apply_run(ctx, run)
+    for result in run.results:
+        if str(result.status) == "failed":
+            print_lines(plan_text.failure_lines(result, ""), stderr=True)
+            return EXIT_FAILED
+        print_lines([plan_text.result_line(result)])
+    url = ctx.outputs.get("pull_request_url") or (run.plans[0].outputs or {}).get(
+        "pull_request_url", ""
+    )
+    if url:
+        print_lines([f"Pull request: {url}"])
+    return EXIT_OK
 
 
 def write_workflow_command(

@@ -24,9 +24,9 @@ from wizard.render.envelope import error
 
 
 def cmd_plan_or_apply(args: argparse.Namespace) -> int:
-    from wizard.cli.github import github_overrides, wire_github
+    from wizard.cli.github import github_overrides, wire_github, with_publishing
     from wizard.cli.manifest import cmd_manifest, manifest_path
-    from wizard.remember import remember
+    from wizard.remember import remember_run
     from wizard.render import plan_text
     from wizard.runner import apply_run, plan_steps, select_steps
     from wizard.steps import AWS_STEPS, all_steps
@@ -40,9 +40,9 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
     if many is not None:
         return cmd_manifest(args, many)
     only: list[int] = args.only or [s.number for s in AWS_STEPS]
-    steps = select_steps(all_steps(), only)
     settings, remembered, path = resolve(args)
     settings = settings.merged(github_overrides(args))
+    steps = with_publishing(select_steps(all_steps(), only), args, settings)
     validate_or_raise(settings, only)
     applying = args.command == "apply"
     if applying and not path.parent.is_dir():
@@ -106,10 +106,14 @@ def cmd_plan_or_apply(args: argparse.Namespace) -> int:
         apply_run(ctx, run, on_result=None if args.json else _print_result)
     if applying:
         try:
-            notes = remember(path, remembered, settings, ctx.outputs, run.plans)
+            # Only what was applied (or found as planned) is remembered and written.
+            notes = remember_run(path, remembered, settings, ctx.outputs, run)
         except OSError as exc:
             print_lines([f"✗ The answers could not be saved to {path}: {exc}"], stderr=True)
             return max(_finish(args, run, run.failed), EXIT_FAILED)
+        if seams:
+            # The sandbox's folder is removed at exit: a file written there is not to be read.
+            notes = [n for n in notes if not n.startswith("Wrote ")]
         if not args.json:
             print_lines([f"i {note}" for note in notes])
             if run.failed is None and ctx.github is None and not {5, 6} <= set(only):
@@ -161,6 +165,8 @@ def _print_result(result: Any) -> None:
 
     if str(result.status) != "failed":
         print_lines([plan_text.result_line(result)])
+        if result.outputs.get("pull_request_url"):
+            print_lines([f"  pull request: {result.outputs['pull_request_url']}"])
 
 
 def _finish(
@@ -177,6 +183,8 @@ def _finish(
     elif failed is not None:
         # A plan changes nothing, so there is nothing "kept" to speak of.
         retry = plan_text.RETRY_CLI if args.command == "apply" else ""
+        if retry and getattr(args, "seams", None):
+            retry = plan_text.RETRY_SANDBOX
         print_lines(plan_text.failure_lines(failed, retry), stderr=True)
     return code
 

@@ -27,6 +27,11 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 RETRY, SKIP, QUIT = "Try this step again", "Skip to the next step", "Stop here"
+# How the workflow reaches the repository before step 6 runs it.
+PUBLISH_PR = "Commit it on a new branch and open a pull request"
+PUBLISH_PR_MERGE = "Commit it on a new branch, open a pull request and merge it now"
+PUBLISH_BRANCH = "Commit it straight to a branch (you name it)"
+PUBLISH_NONE = "It is there already, or I commit it myself"
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,8 @@ class PlainWizard:
         self._say = say or _print
         self._aws: Any = None
         self._aws_key: tuple[str, str, str] | None = None
+        # In the sandbox nothing outlives the session (its folder is removed at exit).
+        self.in_sandbox = False
 
     def say(self, *lines: str) -> None:
         self._say(lines)
@@ -197,6 +204,8 @@ class PlainWizard:
         for step in all_steps():
             if start_step and step.number < start_step:
                 continue
+            if step.number == 6 and self.publish() == QUIT:
+                return EXIT_FAILED
             outcome = self.step(step)
             if outcome == QUIT:
                 return EXIT_FAILED
@@ -222,9 +231,56 @@ class PlainWizard:
             if outcome != RETRY:
                 return outcome
 
+    def publish(self) -> str:
+        """Before step 6 runs the workflow, put it into the repository (GitHub runs it only
+        from the default branch): a pull request, merged now or after review, or a commit
+        straight to the default branch."""
+        from wizard.steps.workflow_publish import WorkflowPublishStep
+
+        choices = (PUBLISH_PR, PUBLISH_PR_MERGE, PUBLISH_BRANCH, PUBLISH_NONE)
+        default = PUBLISH_PR_MERGE if self.in_sandbox else PUBLISH_PR
+        self.say(
+            "",
+            "Step 6 of 6 · Commit the Workflow",
+            "GitHub runs the workflow only once it is on the default branch. The wizard can "
+            "commit it (and .github/dependabot.yml for its pinned actions) through the GitHub "
+            "API; that needs the token's Contents and Workflows write permissions.",
+        )
+        answer = self.asker.choose(
+            "How should the workflow reach the repository?", choices, default
+        )
+        if answer == PUBLISH_NONE:
+            return "done"
+        branch = ""
+        if answer == PUBLISH_BRANCH:
+
+            def check(text: str) -> str:
+                errors = validate.branch(text.strip())
+                return errors[0].message if errors else ""
+
+            default_branch = self.settings.workflow_ref or self.settings.default_branch or "main"
+            branch = self.asker.text("Branch to commit to", default_branch, check).strip()
+        step = WorkflowPublishStep(
+            mode="branch" if answer == PUBLISH_BRANCH else "pull-request",
+            branch=branch,
+            merge=answer == PUBLISH_PR_MERGE,
+        )
+        while True:
+            outcome = self.attempt(step)
+            if outcome != RETRY:
+                if self.outputs.get("pull_request_url"):
+                    self.say(f"  pull request: {self.outputs['pull_request_url']}")
+                return outcome
+
     def ask(self, number: int) -> None:
         for question in QUESTIONS.get(number, ()):
             current = getattr(self.settings, question.name)
+            if not current and question.name in ("ecr_repository", "role_name"):
+                # Offered, not assumed: the name derived from the repository, Enter keeps it.
+                from wizard.defaults import derived_names
+
+                names = derived_names(self.settings.github_repo)
+                current = getattr(names, question.name) if names is not None else current
             if question.kind == "choice":
                 answer: str = self.asker.choose(question.caption, question.choices, current)
             else:
@@ -235,7 +291,10 @@ class PlainWizard:
 
                 answer = self.asker.text(question.caption, _shown(current), check)
             value = _parse(question, answer)
-            self.settings = dataclasses.replace(self.settings, **{question.name: value})
+            # Read as meant: a pasted repository URL is OWNER/REPO, spaces are dropped.
+            self.settings = dataclasses.replace(self.settings, **{question.name: value}).normalised(
+                self.settings
+            )
 
     def attempt(self, step: Any) -> str:
         """Plan, confirm, apply; on a failure, ask what next (RETRY, SKIP or QUIT)."""
@@ -261,7 +320,7 @@ class PlainWizard:
             return self.after_failure(plan_text.failure_lines(run.failed, plan_text.RETRY_PROMPTS))
         if not run.has_changes:
             self.say(plan_text.summary_line(run.plans))
-            self.remember(run.plans)
+            self.remember(run)
             return "done"
         wide = any(p.widens_access for p in run.plans)
         question = (
@@ -278,7 +337,7 @@ class PlainWizard:
                 self.say(plan_text.result_line(result))
 
         apply_run(ctx, run, on_result=printed)
-        self.remember(run.plans)
+        self.remember(run)
         if run.failed is not None:
             return self.after_failure(plan_text.failure_lines(run.failed, plan_text.RETRY_PROMPTS))
         return "done"
@@ -310,18 +369,23 @@ class PlainWizard:
         self.say(*lines)
         return self.asker.choose("What now?", (RETRY, SKIP, QUIT), RETRY)
 
-    def remember(self, plans: Sequence[Any]) -> None:
+    def remember(self, run: Any) -> None:
+        """Keep the answers and what the run made true (a failed step records nothing)."""
         if self.config_path is None:
             return
-        from wizard.remember import remember
+        from wizard.remember import remember_run
 
         try:
-            notes = remember(self.config_path, self.remembered, self.settings, self.outputs, plans)
+            notes = remember_run(
+                self.config_path, self.remembered, self.settings, self.outputs, run
+            )
         except OSError as exc:
             self.say(f"! The answers could not be saved to {self.config_path}: {exc}")
             return
         for note in notes:
-            self.say(f"i {note}")
+            # The sandbox's folder is removed at exit: a file written there is not to be read.
+            if not (self.in_sandbox and note.startswith("Wrote ")):
+                self.say(f"i {note}")
 
     def verify(self) -> int:
         from wizard.cli.github import verify_command
@@ -359,6 +423,7 @@ def run_plain(
         asker=asker or QuestionaryAsker(),
         github=github,
     )
+    wizard.in_sandbox = bool(banner)
     if banner:
         wizard.say(banner)
     if github is not None and github_source:
@@ -370,5 +435,7 @@ def run_plain(
             return plain_undo(wizard)
         return wizard.run(start_step)
     except (KeyboardInterrupt, EOFError):
-        wizard.say("Interrupted. Steps already done are kept; run the command again to finish.")
+        from wizard.render.plan_text import INTERRUPTED, INTERRUPTED_SANDBOX
+
+        wizard.say(INTERRUPTED_SANDBOX if banner else INTERRUPTED)
         return EXIT_INTERRUPTED

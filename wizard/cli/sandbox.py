@@ -17,7 +17,17 @@ if TYPE_CHECKING:
     from wizard.settings import Settings
 
 EXIT_USAGE = 2
-SANDBOX_COMMANDS = ("plan", "apply", "doctor", "verify", "destroy", "explain")
+# Every command takes the sandbox's flags, before or after its name.
+SANDBOX_COMMANDS = (
+    "plan",
+    "apply",
+    "doctor",
+    "verify",
+    "destroy",
+    "workflow",
+    "explain",
+    "export",
+)
 GITHUB_SOURCE = "simulated GitHub of the sandbox (no token needed)"
 
 
@@ -67,6 +77,13 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
     if args.command is None and plain_start:
         return run_app_sandboxed(args)
 
+    output = getattr(args, "output", None)
+    if args.command == "export" and output and output != "-":
+        # The sandbox works in its own folder, removed at exit: a file the person names is
+        # written where they are, not there.
+        import os
+
+        args.output = os.path.abspath(output)
     try:
         with open_sandbox(fail=str(getattr(args, "sandbox_fail", "") or "")) as box:
             try:
@@ -76,15 +93,15 @@ def run_sandboxed(args: argparse.Namespace, dispatch: Callable[[], int]) -> int:
                 if getattr(args, "json", False):
                     return emit_usage_error(json_kind(args), exc)
                 return EXIT_USAGE
-            # On stdout with the rest, unless stdout is for a JSON document.
-            to_stderr = bool(getattr(args, "json", False))
-            print_lines(box.banner(), stderr=to_stderr)
+            # Banners and progress go to standard error: standard output is for what the
+            # command gives (a plan, YAML, a JSON document).
+            print_lines(box.banner(), stderr=True)
             scenario = str(getattr(args, "scenario", "wizard") or "wizard")
             if args.command == "destroy" or (args.command is None and args.undo):
                 # Recorded as `apply` records it: destroy removes what the record names.
-                seed(box, settings, stderr=to_stderr, remember_in=box.config_path)
+                seed(box, settings, stderr=True, remember_in=box.config_path)
             elif args.command in ("doctor", "verify", "explain") or scenario != "wizard":
-                args.sandbox_run = seed(box, settings, stderr=to_stderr, scenario=scenario)
+                args.sandbox_run = seed(box, settings, stderr=True, scenario=scenario)
             code = dispatch()
             if code == 0 and _ran_workflow(args):
                 code = show_verification(args)
@@ -105,8 +122,9 @@ def run_app_sandboxed(args: argparse.Namespace) -> int:
     import sys
 
     from wizard.cli.common import print_lines, resolve
-    from wizard.sandbox.box import INSTALL_HELP, TITLE, open_sandbox, permission_errors
+    from wizard.sandbox.box import INSTALL_HELP, TITLE, open_sandbox
     from wizard.sandbox.box import sandbox_settings as placeholder
+    from wizard.sandbox.permissions import permission_errors
 
     fail = str(getattr(args, "sandbox_fail", "") or "")
     problems = permission_errors(fail)
@@ -140,8 +158,9 @@ def run_app_sandboxed(args: argparse.Namespace) -> int:
 
 
 def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
-    """Point the answers at the sandbox (its own config file, endpoint and no profile) and
-    commit the workflow those answers make to the simulated repository."""
+    """Point the answers at the sandbox (its own config file, endpoint and no profile). The
+    simulated repository starts without the workflow: step 6 commits it on a branch, opens a
+    pull request and merges it (as its reviewer would), unless --publish says otherwise."""
     from wizard.cli.common import UsageError, resolve
     from wizard.cli.github import github_overrides
 
@@ -152,6 +171,13 @@ def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
     saved_plan = getattr(args, "plan_file", None) is not None
     if args.command in ("plan", "apply") and not getattr(args, "only", None) and not saved_plan:
         args.only = [1, 2, 3, 4, 5, 6]
+    if args.command in ("plan", "apply") and not getattr(args, "publish", None):
+        args.publish = "pull-request"
+        if getattr(args, "merge", None) is None:
+            args.merge = True
+    if args.command == "workflow" and not getattr(args, "publish", None):
+        # A file written into the sandbox's folder would be gone at exit: print it instead.
+        args.output = "-"
     settings, _, _ = resolve(args)
     settings = settings.merged(github_overrides(args))
     if settings.public:
@@ -161,7 +187,6 @@ def prepare(args: argparse.Namespace, box: Sandbox) -> Settings:
             "ecr-public API). Run without --public in the sandbox, or without --sandbox "
             "against a real AWS account."
         )
-    box.commit_workflow(settings)
     args.seams = {"github": box.github, "github_source": GITHUB_SOURCE, "banner": box.title}
     return settings
 
@@ -233,19 +258,24 @@ def _apply_steps(
     from wizard.runner import apply_run, plan_steps
     from wizard.steps import all_steps
     from wizard.steps.base import StepContext
+    from wizard.steps.workflow_publish import WorkflowPublishStep
 
     wanted = set(numbers)
     steps = [step for step in all_steps() if step.number in wanted]
+    if 6 in wanted:
+        # The simulated repository starts without the workflow: commit it (a pull request,
+        # merged) before step 6 runs it.
+        steps.insert(len(steps) - 1, WorkflowPublishStep(merge=True))
     ctx = StepContext(settings=settings, aws=box.aws(settings.region))
     attach_github(ctx, steps, required=True, github=box.github)
     run = plan_steps(ctx, steps)
     if run.failed is None:
         apply_run(ctx, run)
     if remember_in is not None:
-        from wizard.remember import remember
+        from wizard.remember import remember_run
         from wizard.settings import load
 
-        remember(remember_in, load(remember_in), ctx.settings, ctx.outputs, run.plans)
+        remember_run(remember_in, load(remember_in), ctx.settings, ctx.outputs, run)
     lines = [f"  {result_line(result)}" for result in run.results]
     failed = run.failed
     if failed is not None:

@@ -192,10 +192,11 @@ def cmd_apply_saved(args: argparse.Namespace) -> int:
                 return emit_json("apply", code, _document(args, replay, None), problem=refused)
             return code
         apply_run(ctx, run, on_result=None if args.json else _print_result)
-    from wizard.remember import remember
+    from wizard.remember import remember_run
 
     try:
-        notes = remember(args.config, remembered, ctx.settings, ctx.outputs, run.plans)
+        # Only what was applied (or found as planned) is remembered and written.
+        notes = remember_run(args.config, remembered, ctx.settings, ctx.outputs, run)
     except OSError as exc:
         print_lines([f"✗ The answers could not be saved to {args.config}: {exc}"], stderr=True)
         return max(_finish(args, replay, run.failed), EXIT_FAILED)

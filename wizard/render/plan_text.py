@@ -72,6 +72,10 @@ def guidance_lines(guidance: Guidance) -> list[str]:
 RETRY_CLI = "Steps before this one are kept; run the same command again after the fix."
 RETRY_APP = "Steps before this one are kept; ^r plans this step again once the cause is fixed."
 RETRY_PROMPTS = "Steps before this one are kept; choose Try again once the cause is fixed."
+# The sandbox keeps nothing: what it made is gone when the command ends.
+RETRY_SANDBOX = "Nothing is kept: the sandbox, and all it made, are gone when this command ends."
+INTERRUPTED = "Interrupted. Steps already done are kept; run the command again to finish."
+INTERRUPTED_SANDBOX = "Interrupted. The sandbox, and all it made, are gone."
 
 
 def failure_lines(result: StepResult, retry: str = RETRY_CLI) -> list[str]:

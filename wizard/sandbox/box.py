@@ -13,7 +13,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 import urllib.request
@@ -25,6 +24,7 @@ from typing import Any
 from wizard.safe_write import write_new_then_rename
 from wizard.sandbox import guard
 from wizard.sandbox.github_sim import ACTIONS_PROFILE, SimulatedGitHub
+from wizard.sandbox.permissions import canonical, permission_errors
 from wizard.settings import Remembered, Settings, save
 
 DEFAULT_REPO = "octo-org/hello-ecr"
@@ -42,7 +42,6 @@ INSTALL_HELP = (
     "The sandbox needs moto (an AWS emulator), which is not installed. Install it with:\n"
     "  pip install 'ecr-oidc-wizard[sandbox]'"
 )
-PERMISSION = re.compile(r"[a-z0-9-]+:[A-Za-z0-9*]+")
 
 # The person's own AWS and GitHub settings, hidden while the sandbox is open.
 _HIDDEN = (
@@ -75,15 +74,6 @@ _HIDDEN = (
 
 class SandboxUnavailable(Exception):
     """The sandbox cannot start (moto missing, a bad --sandbox-fail); nothing was started."""
-
-
-def permission_errors(value: str) -> list[str]:
-    if not value or PERMISSION.fullmatch(value):
-        return []
-    return [
-        f"--sandbox-fail {value!r}: an AWS permission to withhold, as service:Action, "
-        "e.g. iam:CreateRole, ecr:CreateRepository or iam:PutRolePolicy."
-    ]
 
 
 TITLE = "ecr-oidc-wizard · SANDBOX (nothing leaves this machine)"
@@ -214,6 +204,7 @@ def open_sandbox(
     problems = permission_errors(fail)
     if problems:
         raise SandboxUnavailable("\n".join(problems))
+    fail = canonical(fail) if fail.strip() else ""
     try:
         from moto.server import ThreadedMotoServer
     except ImportError as exc:
@@ -260,7 +251,8 @@ def open_sandbox(
                 run_seconds=RUN_SECONDS if run_seconds is None else run_seconds,
             )
             box = Sandbox(url, directory, github, fail=fail)
-            box.commit_workflow(box.settings())
+            # The simulated repository starts without the workflow, as a real one does: step 6
+            # commits it (a branch and a pull request) before it can run.
             save(box.config_path, Remembered(settings=box.settings()))
             if fail:
                 # From here on moto checks every request against the caller's IAM policies.

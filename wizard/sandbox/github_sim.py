@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wizard.action_pins import DEFAULT_PINS
 from wizard.claims import build_sub, evaluate, glob_match
 from wizard.github_api import AccessProblem, GitHubError, _dispatch_error, cancel_answer
 from wizard.iam.issuer import GITHUB_COM
@@ -104,6 +105,9 @@ class SimRepo:
     variables: dict[str, str] = field(default_factory=dict)
     runs: list[SimRun] = field(default_factory=list)
     head_sha: str = ""
+    # branch -> head commit; `main` and `dev` exist from the start.
+    branches: dict[str, str] = field(default_factory=dict)
+    pulls: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def owner(self) -> str:
@@ -152,12 +156,14 @@ class SimulatedGitHub:
             if key not in self._repos:
                 repo = SimRepo(full_name, self._new_id(), self._new_id())
                 repo.head_sha = hashlib.sha1(full_name.encode()).hexdigest()
+                repo.branches = dict.fromkeys(BRANCHES, repo.head_sha)
                 self._repos[key] = repo
                 self._commit(repo)
             return self._repos[key]
 
     def commit_workflow(self, workflow_file: str, text: str) -> None:
-        """The workflow every simulated repository has on each of its branches."""
+        """The workflow every simulated repository has on each of its branches (tests and
+        demonstrations; the sandbox itself starts without it, so step 6 commits it)."""
         with self._lock:
             self.workflow_file, self.workflow_text = workflow_file, text
             for repo in self._repos.values():
@@ -196,6 +202,137 @@ class SimulatedGitHub:
     def file_text(self, owner: str, repo: str, path: str, ref: str = "") -> str | None:
         found = self._repo(owner, repo)
         return found.files.get((ref or found.default_branch, path))
+
+    def file_entry(self, owner: str, repo: str, path: str, ref: str = "") -> tuple[str, str] | None:
+        text = self.file_text(owner, repo, path, ref)
+        return None if text is None else (text, _blob_sha(text))
+
+    # --- branches, commits and pull requests ---------------------------------------------------
+
+    def branch_head(self, owner: str, repo: str, branch: str) -> str | None:
+        return self._repo(owner, repo).branches.get(branch)
+
+    def create_branch(self, owner: str, repo: str, branch: str, sha: str) -> dict[str, Any]:
+        found = self._repo(owner, repo)
+        path = f"/repos/{owner}/{repo}/git/refs"
+        with self._lock:
+            if branch in found.branches:
+                raise GitHubError(422, "POST", path, "Reference already exists")
+            source = next((b for b, head in found.branches.items() if head == sha), None)
+            if source is None:
+                raise GitHubError(422, "POST", path, "Object does not exist")
+            found.branches[branch] = sha
+            for (ref, name), text in list(found.files.items()):
+                if ref == source:
+                    found.files[(branch, name)] = text
+        return {"ref": f"refs/heads/{branch}", "object": {"sha": sha, "type": "commit"}}
+
+    def put_file(
+        self,
+        owner: str,
+        repo: str,
+        path: str,
+        text: str,
+        *,
+        message: str,
+        branch: str,
+        sha: str = "",
+    ) -> dict[str, Any]:
+        found = self._repo(owner, repo)
+        where = f"/repos/{owner}/{repo}/contents/{path}"
+        with self._lock:
+            if branch not in found.branches:
+                raise GitHubError(404, "PUT", where, f"Branch {branch} not found")
+            current = found.files.get((branch, path))
+            if current is not None and sha != _blob_sha(current):
+                raise GitHubError(409, "PUT", where, f"{path} does not match {sha}")
+            found.files[(branch, path)] = text
+            commit = hashlib.sha1(f"{branch}\0{path}\0{text}\0{message}".encode()).hexdigest()
+            found.branches[branch] = commit
+            if branch == found.default_branch:
+                found.head_sha = commit
+        return {"content": {"path": path, "sha": _blob_sha(text)}, "commit": {"sha": commit}}
+
+    def open_pull_request(
+        self, owner: str, repo: str, *, head: str, base: str, title: str, body: str
+    ) -> dict[str, Any]:
+        found = self._repo(owner, repo)
+        with self._lock:
+            if head not in found.branches or base not in found.branches:
+                raise GitHubError(422, "POST", f"/repos/{owner}/{repo}/pulls", "Validation Failed")
+            number = len(found.pulls) + 1
+            pull = {
+                "number": number,
+                "state": "open",
+                "merged": False,
+                "title": title,
+                "body": body,
+                "head": {"ref": head, "label": f"{found.owner}:{head}"},
+                "base": {"ref": base},
+                "html_url": f"{SIM_WEB_URL}/{found.full_name}/pull/{number}",
+            }
+            found.pulls.append(pull)
+        return dict(pull)
+
+    def find_pull_request(
+        self, owner: str, repo: str, *, head: str, base: str
+    ) -> dict[str, Any] | None:
+        found = self._repo(owner, repo)
+        for pull in found.pulls:
+            if (
+                pull["state"] == "open"
+                and pull["head"]["ref"] == head
+                and pull["base"]["ref"] == base
+            ):
+                return dict(pull)
+        return None
+
+    def merge_pull_request(self, owner: str, repo: str, number: int) -> dict[str, Any]:
+        found = self._repo(owner, repo)
+        where = f"/repos/{owner}/{repo}/pulls/{number}/merge"
+        with self._lock:
+            if not 1 <= number <= len(found.pulls) or found.pulls[number - 1]["state"] != "open":
+                raise GitHubError(405, "PUT", where, "Pull Request is not mergeable")
+            pull = found.pulls[number - 1]
+            head, base = pull["head"]["ref"], pull["base"]["ref"]
+            for (ref, name), text in list(found.files.items()):
+                if ref == head:
+                    found.files[(base, name)] = text
+            commit = hashlib.sha1(f"merge\0{number}\0{found.full_name}".encode()).hexdigest()
+            found.branches[base] = commit
+            if base == found.default_branch:
+                found.head_sha = commit
+            pull.update(state="closed", merged=True)
+        return {"sha": commit, "merged": True, "message": "Pull Request successfully merged"}
+
+    def merge_pull_request_from(
+        self, owner: str, repo: str, *, head: str, base: str
+    ) -> dict[str, Any]:
+        """Merge the open pull request from `head` into `base` (one opened earlier in the run,
+        whose number the plan could not know yet)."""
+        pull = self.find_pull_request(owner, repo, head=head, base=base)
+        if pull is None:
+            raise GitHubError(
+                404,
+                "PUT",
+                f"/repos/{owner}/{repo}/pulls",
+                f"no open pull request from {head} into {base}",
+                text=f"There is no open pull request from {head} into {base} to merge.",
+            )
+        return self.merge_pull_request(owner, repo, int(pull["number"]))
+
+    def latest_release_tag(self, owner: str, repo: str) -> str | None:
+        # The simulated GitHub knows the actions' releases the package knows.
+        for pin in DEFAULT_PINS:
+            if pin.action == f"{owner}/{repo}":
+                return pin.version
+        return None
+
+    def tag_commit(self, owner: str, repo: str, tag: str) -> str:
+        for pin in DEFAULT_PINS:
+            if pin.action == f"{owner}/{repo}" and pin.version == tag:
+                return pin.sha
+        raise GitHubError(404, "GET", f"/repos/{owner}/{repo}/git/ref/tags/{tag}", "Not Found")
 
     def check_access(self, owner: str, repo: str, needs: Iterable[str]) -> list[AccessProblem]:
         self._repo(owner, repo)
@@ -322,7 +459,7 @@ class SimulatedGitHub:
         path = f"/repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches"
         short = ref.removeprefix("refs/heads/")
         text = found.files.get((short, f"{WORKFLOWS_DIR}/{workflow}"))
-        if short not in BRANCHES:
+        if short not in found.branches:
             raise _dispatch_error(
                 GitHubError(422, "POST", path, f"No ref found for: {ref}"), workflow, ref
             )
@@ -336,7 +473,7 @@ class SimulatedGitHub:
                 id=self._new_id(),
                 workflow=workflow,
                 ref=short,
-                head_sha=found.head_sha,
+                head_sha=found.branches[short],
                 inputs=dict(inputs or {}),
                 created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 started=self._clock(),
@@ -728,3 +865,9 @@ def _allows(documents: Iterable[Any], action: str, resource: str) -> bool:
     if any(s.get("Effect") == "Deny" and _covers(s, action, resource) for s in statements):
         return False
     return any(s.get("Effect") == "Allow" and _covers(s, action, resource) for s in statements)
+
+
+def _blob_sha(text: str) -> str:
+    """Git's blob id of the text, as GitHub's contents API reports `sha`."""
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()

@@ -69,6 +69,9 @@ def failing_run(box: Sandbox, settings: Settings) -> Seeded:
     # The simulated run's timeline is read from run_seconds whenever it is asked: the scenario's
     # sandbox keeps a short one, so the run is over when the person looks at it.
     github.run_seconds = 0.5
+    # The scenario's repository has the workflow on its branches already (the simulated one
+    # starts without it, so step 6 can show committing it).
+    box.commit_workflow(settings)
     started = github.dispatch_workflow(owner, repo, settings.workflow_file, MISMATCH_REF)
     run_id = int(started["workflow_run_id"])
     deadline = time.monotonic() + _RUN_WAIT_SECONDS

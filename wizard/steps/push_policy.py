@@ -140,7 +140,16 @@ class PushPolicyStep(Step[PushPolicyState]):
                 "on '*'; every other action names the exact repository ARN.",
             ),
         )
-        if observed.role_missing:
+        if observed.role_missing and ctx.creates_in_this_run(3):
+            notes = (
+                Note(
+                    Severity.INFO,
+                    f"Role {s.role_name} is created by step 3 earlier in this run, before this "
+                    "policy is attached to it.",
+                ),
+                *notes,
+            )
+        elif observed.role_missing:
             notes = (
                 Note(
                     Severity.WARNING,

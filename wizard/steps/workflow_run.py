@@ -310,6 +310,24 @@ def expected_registry(ctx: StepContext) -> str:
     return ctx.outputs.get("registry") or registry_host(ctx.account_id, ctx.region, ctx.partition)
 
 
+def run_ref(s: Settings) -> str:
+    """The ref step 6 runs the workflow on: --ref, else the default branch, unless the role
+    admits only other branches (then the first it names)."""
+    from wizard.claims import glob_match
+
+    if s.workflow_ref:
+        return s.workflow_ref
+    default = s.default_branch or "main"
+    # A role scoped to other branches refuses a run on the default branch: run on the
+    # first branch it names instead (the workflow builds on pushes to those branches).
+    admitted = any(glob_match(b, default) for b in s.branches)
+    if s.branches and not admitted and not s.any_ref and not s.environments:
+        literal = [b for b in s.branches if "*" not in b and "?" not in b]
+        if literal:
+            return literal[0]
+    return default
+
+
 class WorkflowRunStep(Step[WorkflowState]):
     number = 6
     key = "workflow-run"
@@ -347,20 +365,7 @@ class WorkflowRunStep(Step[WorkflowState]):
         self._observed: WorkflowState | None = None
 
     def ref(self, ctx: StepContext) -> str:
-        from wizard.claims import glob_match
-
-        s = ctx.settings
-        if s.workflow_ref:
-            return s.workflow_ref
-        default = s.default_branch or "main"
-        # A role scoped to other branches refuses a run on the default branch: run on the
-        # first branch it names instead (the workflow builds on pushes to those branches).
-        admitted = any(glob_match(b, default) for b in s.branches)
-        if s.branches and not admitted and not s.any_ref and not s.environments:
-            literal = [b for b in s.branches if "*" not in b and "?" not in b]
-            if literal:
-                return literal[0]
-        return default
+        return run_ref(ctx.settings)
 
     def inspect(self, ctx: StepContext) -> WorkflowState:
         from wizard.workflow import WORKFLOWS_DIR, Expectations, check_workflow, job_environment
@@ -429,12 +434,31 @@ class WorkflowRunStep(Step[WorkflowState]):
                     f"{ref!r} is unknown. A token is needed to run it (set GH_TOKEN).",
                 )
             )
+        elif not observed.on_ref and ctx.outputs.get("workflow_published_to") == ref:
+            notes.append(
+                Note(
+                    Severity.INFO,
+                    f"{WORKFLOWS_DIR}/{s.workflow_file} is committed to {ref!r} earlier in this "
+                    "run, before the run starts.",
+                )
+            )
+        elif not observed.on_ref and ctx.outputs.get("workflow_in_pull_request") == ref:
+            notes.append(
+                Note(
+                    Severity.WARNING,
+                    f"{WORKFLOWS_DIR}/{s.workflow_file} reaches {ref!r} when its pull request is "
+                    "merged; GitHub refuses to run it before. Merge it (on GitHub, or with the "
+                    "merge choice of step 6), then run the workflow.",
+                )
+            )
         elif not observed.on_ref:
             notes.append(
                 Note(
                     Severity.WARNING,
                     f"{WORKFLOWS_DIR}/{s.workflow_file} is not on {ref!r} yet, so GitHub will "
-                    "refuse to run it. Write it with the `workflow` command, then:\n"
+                    "refuse to run it. Step 6 can commit it through the GitHub API (a branch "
+                    "and a pull request: `--publish pull-request`, f5 in the app), or write it "
+                    "with the `workflow` command, then:\n"
                     + commit_help(f"{WORKFLOWS_DIR}/{s.workflow_file}", ref),
                 )
             )
