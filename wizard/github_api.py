@@ -19,7 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from wizard import __version__
 
@@ -494,23 +494,14 @@ class GitHub:
         answer: dict[str, Any] = self._json("PUT", path, body={"merge_method": "squash"}) or {}
         return answer
 
-    # --- releases and tags (for pinning actions) ----------------------------------------------
-
     def merge_pull_request_from(
         self, owner: str, repo: str, *, head: str, base: str
     ) -> dict[str, Any]:
         """Merge the open pull request from `head` into `base` (one opened earlier in the run,
         whose number the plan could not know yet)."""
-        pull = self.find_pull_request(owner, repo, head=head, base=base)
-        if pull is None:
-            raise GitHubError(
-                404,
-                "PUT",
-                f"/repos/{owner}/{repo}/pulls",
-                f"no open pull request from {head} into {base}",
-                text=f"There is no open pull request from {head} into {base} to merge.",
-            )
-        return self.merge_pull_request(owner, repo, int(pull["number"]))
+        return merge_open_pull_request(self, owner, repo, head=head, base=base)
+
+    # --- releases and tags (for pinning actions) ----------------------------------------------
 
     def latest_release_tag(self, owner: str, repo: str) -> str | None:
         path = f"/repos/{_segment(owner)}/{_segment(repo)}/releases/latest"
@@ -792,3 +783,28 @@ def _message(response: Response) -> str:
             message = f"{message} ({'; '.join(details)})" if message else "; ".join(details)
         return message
     return ""
+
+
+class _PullRequests(Protocol):
+    def find_pull_request(
+        self, owner: str, repo: str, *, head: str, base: str
+    ) -> dict[str, Any] | None: ...
+
+    def merge_pull_request(self, owner: str, repo: str, number: int) -> dict[str, Any]: ...
+
+
+def merge_open_pull_request(
+    github: _PullRequests, owner: str, repo: str, *, head: str, base: str
+) -> dict[str, Any]:
+    """Merge the open pull request from `head` into `base` through `github` (the real client or
+    the sandbox's simulation): a 404 when there is none, as GitHub would answer."""
+    pull = github.find_pull_request(owner, repo, head=head, base=base)
+    if pull is None:
+        raise GitHubError(
+            404,
+            "PUT",
+            f"/repos/{owner}/{repo}/pulls",
+            f"no open pull request from {head} into {base}",
+            text=f"There is no open pull request from {head} into {base} to merge.",
+        )
+    return github.merge_pull_request(owner, repo, int(pull["number"]))

@@ -32,7 +32,13 @@ from typing import Any
 
 from wizard.action_pins import DEFAULT_PINS
 from wizard.claims import build_sub, evaluate, glob_match
-from wizard.github_api import AccessProblem, GitHubError, _dispatch_error, cancel_answer
+from wizard.github_api import (
+    AccessProblem,
+    GitHubError,
+    _dispatch_error,
+    cancel_answer,
+    merge_open_pull_request,
+)
 from wizard.iam.issuer import GITHUB_COM
 from wizard.policies import registry_host, repository_arn
 from wizard.workflow import WORKFLOWS_DIR, job_environment
@@ -310,16 +316,7 @@ class SimulatedGitHub:
     ) -> dict[str, Any]:
         """Merge the open pull request from `head` into `base` (one opened earlier in the run,
         whose number the plan could not know yet)."""
-        pull = self.find_pull_request(owner, repo, head=head, base=base)
-        if pull is None:
-            raise GitHubError(
-                404,
-                "PUT",
-                f"/repos/{owner}/{repo}/pulls",
-                f"no open pull request from {head} into {base}",
-                text=f"There is no open pull request from {head} into {base} to merge.",
-            )
-        return self.merge_pull_request(owner, repo, int(pull["number"]))
+        return merge_open_pull_request(self, owner, repo, head=head, base=base)
 
     def latest_release_tag(self, owner: str, repo: str) -> str | None:
         # The simulated GitHub knows the actions' releases the package knows.
