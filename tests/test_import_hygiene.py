@@ -109,3 +109,19 @@ def test_each_contract_fails_on_a_deliberate_violation(contract: str, tmp_path: 
     )
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "BROKEN" in broken.stdout
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    # The no-cycles contract compares siblings; this looks at single modules, across packages,
+    # every import counted (in functions and under TYPE_CHECKING too).
+    import grimp
+
+    graph = grimp.build_graph("wizard", "screens")
+    found = [
+        (importer, imported)
+        for importer in graph.modules
+        for imported in graph.find_modules_directly_imported_by(importer)
+        if importer != imported
+        and graph.chain_exists(importer=imported, imported=importer, as_packages=False)
+    ]
+    assert found == [], f"import cycles through these imports: {sorted(found)[:10]}"
