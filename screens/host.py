@@ -28,3 +28,18 @@ class WizardHost(Protocol):
 
     def open_target(self, target: str) -> None:
         """Open the welcome screen, a step ("1".."6") or verification, replacing the current."""
+
+
+class HostedScreen:
+    """For a Screen of this app: `wizard` is the app as its host, `session` the run's answers."""
+
+    app: Any
+
+    @property
+    def wizard(self) -> WizardHost:
+        host: WizardHost = self.app
+        return host
+
+    @property
+    def session(self) -> Session:
+        return self.wizard.session

@@ -7,7 +7,7 @@ keys, the other actions and the help.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -26,7 +26,8 @@ from textual.widgets import (
     Switch,
 )
 
-from screens.session import Session, StepState
+from screens.host import HostedScreen
+from screens.session import StepState
 from screens.step_field import Field
 from screens.widgets.guidance_panel import GuidancePanel
 from screens.widgets.navigator import StepNavigator
@@ -39,11 +40,8 @@ from wizard.plan import StepPlan
 from wizard.runner import Run
 from wizard.steps.base import Step, StepContext, StepResult
 
-if TYPE_CHECKING:
-    from screens.host import WizardHost
 
-
-class StepForm(Screen[None]):
+class StepForm(HostedScreen, Screen[None]):
     number: ClassVar[int]
     fields: ClassVar[tuple[Field, ...]] = ()
     # Steps 3 and 4 show (and let a person edit) the JSON document they send.
@@ -62,14 +60,6 @@ class StepForm(Screen[None]):
         self._policy_pending = False
 
     # --- shape ----------------------------------------------------------------------------
-
-    @property
-    def wizard(self) -> WizardHost:
-        return cast("WizardHost", self.app)
-
-    @property
-    def session(self) -> Session:
-        return self.wizard.session
 
     @property
     def plan(self) -> StepPlan | None:

@@ -5,7 +5,7 @@ which steps are done (read-only, steps 1-5) and renders them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,16 +16,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from screens.help import HelpScreen
-from screens.session import STEP_NUMBERS, Session, StepState
+from screens.host import HostedScreen
+from screens.session import STEP_NUMBERS, StepState
 from screens.widgets.hanging_lines import HangingLines
 from screens.widgets.navigator import StepNavigator
 from screens.wording import app_words
 
-if TYPE_CHECKING:
-    from screens.host import WizardHost
 
-
-class SummaryScreen(Screen[None]):
+class SummaryScreen(HostedScreen, Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("ctrl+r", "check", "Check again", priority=True),
         Binding("ctrl+l", "copy_undo", "Copy undo commands", priority=True),
@@ -48,14 +46,6 @@ class SummaryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.undo_commands: list[str] = []
-
-    @property
-    def wizard(self) -> WizardHost:
-        return cast("WizardHost", self.app)
-
-    @property
-    def session(self) -> Session:
-        return self.wizard.session
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from screens.help import HelpScreen
+from screens.host import HostedScreen
 from screens.session import Session, StepState
 from screens.widgets.navigator import StepNavigator
 from screens.widgets.plan_view import styled_lines
@@ -25,9 +26,6 @@ from wizard.render import plan_text
 from wizard.runner import describe_error, plan_steps
 from wizard.steps import AWS_STEPS
 from wizard.steps.base import StepContext, user_values
-
-if TYPE_CHECKING:
-    from screens.host import WizardHost
 
 INTRO = (
     "This wizard takes you from an AWS account and a GitHub repository to a GitHub Actions "
@@ -50,7 +48,7 @@ class Detection:
     profiles: list[str] | None = None
 
 
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(HostedScreen, Screen[None]):
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("enter", "guided", "Guided path"),
         *[Binding(str(n), f"open('{n}')", f"Step {n}", show=False) for n in range(1, 7)],
@@ -68,14 +66,6 @@ class WelcomeScreen(Screen[None]):
             self.detection = detection
 
     busy = ""
-
-    @property
-    def wizard(self) -> WizardHost:
-        return cast("WizardHost", self.app)
-
-    @property
-    def session(self) -> Session:
-        return self.wizard.session
 
     def compose(self) -> ComposeResult:
         yield Header()
